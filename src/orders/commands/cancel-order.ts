@@ -1,0 +1,54 @@
+import { runCommand, type CommandContext } from '../../platform/command.js';
+import type { Result } from '../../platform/rejection.js';
+import { resolveHolds } from '../holds.js';
+import { getOrder, type OrderView } from '../queries/get-order.js';
+import { cancelOpenQuantities } from '../store/cancel-open-quantities.js';
+import { loadActiveHolds, loadOrderLines, lockOrder, toSnapshot } from '../store/order-store.js';
+import { recomputeOrderAmounts } from '../store/recompute-amounts.js';
+import { transitionOrder } from '../transition-order.js';
+
+export interface CancelOrderRequest {
+  orderId: string;
+  reason: string;
+  /** 'reject': a person rejects an order on hold; 'cancel': the order is withdrawn. */
+  action?: 'cancel' | 'reject';
+}
+
+/**
+ * Cancels everything still open on an order and releases its reservations.
+ * An order with shipped goods keeps them: its open rest is cancelled and the
+ * order closes instead. Rejecting is cancelling an order on hold.
+ */
+export async function cancelOrder(ctx: CommandContext, request: CancelOrderRequest): Promise<Result<OrderView>> {
+  const action = request.action ?? 'cancel';
+  return runCommand(ctx, `${action}-order`, async (trx) => {
+    const at = ctx.clock.now();
+    const order = await lockOrder(trx, ctx.companyId, request.orderId);
+    const linesBefore = await loadOrderLines(trx, order.id);
+    const holds = await loadActiveHolds(trx, order.id);
+
+    // A refused transition below rolls back these changes with the rest of the transaction.
+    const cancelled = await cancelOpenQuantities(trx, linesBefore);
+    await recomputeOrderAmounts(trx, order);
+    await resolveHolds(trx, { companyId: ctx.companyId, orderId: order.id, actor: ctx.actor, at, reason: request.reason }, holds, action === 'reject' ? 'rejected' : 'cancelled');
+
+    const lines = await loadOrderLines(trx, order.id);
+    const shippedSomething = lines.some((line) => !isZero(line.quantity_shipped));
+    await transitionOrder(trx, {
+      companyId: ctx.companyId,
+      orderId: order.id,
+      from: order.status,
+      action: shippedSomething ? 'close' : action,
+      snapshot: toSnapshot(lines, 0),
+      actor: ctx.actor,
+      at,
+      reason: request.reason,
+      details: { cancelledQuantities: cancelled },
+    });
+    return getOrder(trx, ctx.companyId, order.id);
+  });
+}
+
+function isZero(decimalText: string): boolean {
+  return !/[1-9]/.test(decimalText);
+}

@@ -1,0 +1,40 @@
+import type { Tx } from '../platform/command.js';
+import { recheckHolds } from './recheck-holds.js';
+import { lockOrder } from './store/order-store.js';
+
+/**
+ * Runs the credit check again for a customer's orders on credit hold, oldest
+ * first, after a payment or credit lowered the exposure. Each order released
+ * counts in the exposure of the next.
+ */
+export async function releaseCreditHolds(
+  trx: Tx,
+  request: { companyId: string; customerId: string; actor: string; at: Date },
+): Promise<string[]> {
+  const held = await trx
+    .selectFrom('sales_order as o')
+    .innerJoin('order_hold as h', 'h.order_id', 'o.id')
+    .select(['o.id', 'o.received_at'])
+    .distinct()
+    .where('o.customer_id', '=', request.customerId)
+    .where('o.status', '=', 'on_hold')
+    .where('h.reason', '=', 'credit_limit')
+    .where('h.resolved_at', 'is', null)
+    .orderBy('o.received_at')
+    .orderBy('o.id')
+    .execute();
+
+  const released: string[] = [];
+  for (const candidate of held) {
+    const order = await lockOrder(trx, request.companyId, candidate.id);
+    const outcome = await recheckHolds(trx, order, {
+      companyId: request.companyId,
+      actor: request.actor,
+      at: request.at,
+      mode: 'automatic',
+      reason: 'payment received',
+    });
+    if (outcome.status === 'confirmed') released.push(order.order_number);
+  }
+  return released;
+}

@@ -1,0 +1,50 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Logger } from 'pino';
+
+import type { Clock } from './clock.js';
+import { isSerializationOrDeadlock } from './database.js';
+import { RejectionError, type Result } from './rejection.js';
+import type { DB } from './schema.js';
+
+export type Tx = Transaction<DB>;
+
+/** What every command needs: the database, business time and who acts. */
+export interface CommandContext {
+  db: Kysely<DB>;
+  clock: Clock;
+  logger: Logger;
+  companyId: string;
+  /** The person or system acting, written to every history row. */
+  actor: string;
+}
+
+/** Transactions that lose a deadlock or serialization race are retried this often. */
+const MAX_ATTEMPTS = 5;
+
+/**
+ * Runs one use case in one transaction. An expected rejection thrown with
+ * `rejectAndRollBack` rolls everything back and comes out as a Result; a
+ * deadlock or serialization failure is retried with a short random backoff.
+ */
+export async function runCommand<T>(
+  ctx: CommandContext,
+  commandName: string,
+  work: (trx: Tx) => Promise<T>,
+): Promise<Result<T>> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      const value = await ctx.db.transaction().execute(work);
+      return { ok: true, value };
+    } catch (error) {
+      if (error instanceof RejectionError) {
+        return { ok: false, rejection: error.rejection };
+      }
+      if (isSerializationOrDeadlock(error) && attempt < MAX_ATTEMPTS) {
+        ctx.logger.warn({ command: commandName, attempt, err: error }, 'transaction lost a lock race; retrying');
+        await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 20 * attempt)));
+        continue;
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,23 @@
+import type { z } from 'zod';
+
+import { reject, type Result } from './rejection.js';
+
+/** Decimal string pattern used by every quantity, price and rate field. */
+export const DECIMAL_STRING = /^\d+(\.\d+)?$/;
+export const CALENDAR_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * Validates input against a zod schema and returns every problem at once as
+ * `validation_failed`, each with a JSON pointer to the field.
+ */
+export function validateInput<T>(schema: z.ZodType<T>, input: unknown): Result<T> {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return { ok: true, value: parsed.data };
+
+  const errors = parsed.error.issues.map((issue) => ({
+    pointer: '/' + issue.path.map((part) => String(part)).join('/'),
+    message: issue.message,
+  }));
+  const summary = errors.map((error) => `${error.pointer}: ${error.message}`).join('; ');
+  return reject('validation_failed', `Invalid request: ${summary}`, { errors });
+}

@@ -1,0 +1,73 @@
+import { z } from 'zod';
+
+import { CALENDAR_DATE, DECIMAL_STRING } from '../platform/validation.js';
+import { parseCalendarDate } from './calendar-date.js';
+import { isCountryCode } from './country-codes.js';
+
+/**
+ * Zod schemas for fields that several master data requests share. Messages
+ * start with "must" because validateInput puts the field's JSON pointer
+ * in front of them.
+ */
+
+/** A business key such as a customer code, SKU or warehouse code; surrounding blanks are trimmed. */
+export const businessCode = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(64, 'must be at most 64 characters');
+
+export const countryCode = z
+  .string()
+  .refine(isCountryCode, 'must be an ISO 3166-1 alpha-2 country code in upper case, such as "DE"');
+
+/** Only the format is checked here; commands reject a well-formed but unknown code as `unknown_currency`. */
+export const currencyCode = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 currency code in upper case, such as "EUR"');
+
+export const calendarDate = z
+  .string()
+  .regex(CALENDAR_DATE, 'must be a date as YYYY-MM-DD')
+  .refine((text) => !CALENDAR_DATE.test(text) || isExistingCalendarDate(text), 'must be an existing calendar date, such as "2024-02-29"');
+
+/**
+ * A decimal string of 0 or more that fits a PostgreSQL numeric(precision, scale)
+ * column. PostgreSQL rounds extra fraction digits without an error, so they
+ * are rejected here instead of being lost.
+ */
+export function numericString(precision: number, scale: number) {
+  const maxIntegerDigits = precision - scale;
+  return z
+    .string()
+    .regex(DECIMAL_STRING, 'must be a decimal string of 0 or more with "." as the decimal point, such as "12.50"')
+    // zod runs these refinements after a failed regex too; skipping non-decimals
+    // keeps the message to one problem per field.
+    .refine((text) => !DECIMAL_STRING.test(text) || fractionDigits(text) <= scale, `must have at most ${scale} decimal places`)
+    .refine(
+      (text) => !DECIMAL_STRING.test(text) || integerDigits(text) <= maxIntegerDigits,
+      `must have at most ${maxIntegerDigits} digits before the decimal point`,
+    );
+}
+
+/** Returns the number of digits after the decimal point of a decimal string. */
+export function fractionDigits(text: string): number {
+  const point = text.indexOf('.');
+  return point === -1 ? 0 : text.length - point - 1;
+}
+
+function integerDigits(text: string): number {
+  const integerPart = text.split('.')[0] ?? '';
+  return integerPart.replace(/^0+/, '').length;
+}
+
+/**
+ * Tells whether `text` is an existing date as YYYY-MM-DD. Object-level
+ * refinements call it because zod runs them even when a field check failed.
+ */
+export function isExistingCalendarDate(text: string): boolean {
+  try {
+    parseCalendarDate(text, 'date');
+    return true;
+  } catch {
+    return false;
+  }
+}
