@@ -3,13 +3,15 @@ import { recheckHolds } from './recheck-holds.js';
 import { lockOrder } from './store/order-store.js';
 
 /**
- * Runs the credit check again for a customer's orders on credit hold, oldest
- * first, after a payment or credit lowered the exposure. Each order released
- * counts in the exposure of the next.
+ * Runs the checks again for a customer's orders on hold, oldest first, after
+ * something about the customer changed: a payment or credit lowered the
+ * exposure, the limit was raised, the block was lifted. Only holds with one
+ * of `reasons` are looked at; each order released counts in the exposure of
+ * the next.
  */
 export async function releaseCreditHolds(
   trx: Tx,
-  request: { companyId: string; customerId: string; actor: string; at: Date },
+  request: { companyId: string; customerId: string; actor: string; at: Date; reasons?: readonly string[]; why?: string },
 ): Promise<string[]> {
   const held = await trx
     .selectFrom('sales_order as o')
@@ -18,7 +20,7 @@ export async function releaseCreditHolds(
     .distinct()
     .where('o.customer_id', '=', request.customerId)
     .where('o.status', '=', 'on_hold')
-    .where('h.reason', '=', 'credit_limit')
+    .where('h.reason', 'in', [...(request.reasons ?? ['credit_limit'])])
     .where('h.resolved_at', 'is', null)
     .orderBy('o.received_at')
     .orderBy('o.id')
@@ -32,7 +34,7 @@ export async function releaseCreditHolds(
       actor: request.actor,
       at: request.at,
       mode: 'automatic',
-      reason: 'payment received',
+      reason: request.why ?? 'payment received',
     });
     if (outcome.status === 'confirmed') released.push(order.order_number);
   }

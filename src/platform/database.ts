@@ -132,8 +132,8 @@ export function withDatabaseName(connectionString: string, databaseName: string)
 }
 
 /**
- * The `code` of an error when it has the shape of a SQLSTATE (five digits or
- * uppercase letters), as node-postgres sets it on server errors.
+ * Returns the `code` of an error when it has the shape of a SQLSTATE (five
+ * digits or uppercase letters), as node-postgres sets it on server errors.
  */
 export function sqlState(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null || !('code' in error)) {

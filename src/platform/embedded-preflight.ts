@@ -90,7 +90,7 @@ export function findClosedFolder(folders: FolderAccess[], user: UserIds): Folder
 export function describeClosedFolder(closed: FolderAccess, contents: string, alternatives: string): string {
   const mode = (closed.mode & 0o777).toString(8).padStart(3, '0');
   return (
-    `Embedded PostgreSQL cannot start: it runs as the user "${SERVICE_USER}" because PostgreSQL refuses to run as root, ` +
+    `Embedded PostgreSQL cannot start: it runs as the user "${SERVICE_USER}" because PostgreSQL does not run as root, ` +
     `and that user cannot enter ${closed.path} (mode ${mode}), which contains ${contents}. ` +
     `Open the folder with chmod o+x ${closed.path}, ${alternatives}`
   );
@@ -107,7 +107,7 @@ export async function ensureServiceUser(log: Logger): Promise<UserIds> {
     return existing;
   }
 
-  log.info({ user: SERVICE_USER }, 'creating the system user that runs PostgreSQL, because PostgreSQL refuses to run as root');
+  log.info({ user: SERVICE_USER }, 'creating the system user that runs PostgreSQL, because PostgreSQL does not run as root');
   try {
     const groupExists = await execFileAsync('getent', ['group', SERVICE_USER]).then(
       () => true,
@@ -171,7 +171,7 @@ async function assertFolderChainOpen(folder: string, user: UserIds, contents: st
  */
 export async function prepareDataFolder(dataDir: string, serviceUser: UserIds | undefined): Promise<void> {
   if (!serviceUser) {
-    await mkdir(dataDir, { recursive: true });
+    await createDataFolder(dataDir);
     return;
   }
 
@@ -179,7 +179,7 @@ export async function prepareDataFolder(dataDir: string, serviceUser: UserIds | 
   // Check the folders that exist before creating anything, and again after
   // mkdir, because a restrictive umask can close the folders that mkdir creates.
   await assertFolderChainOpen(path.dirname(dataDir), serviceUser, contents, DATA_ALTERNATIVES);
-  await mkdir(dataDir, { recursive: true });
+  await createDataFolder(dataDir);
   await assertFolderChainOpen(path.dirname(dataDir), serviceUser, contents, DATA_ALTERNATIVES);
 
   const [dataFolder] = await statFolders([dataDir]);
@@ -193,6 +193,18 @@ export async function prepareDataFolder(dataDir: string, serviceUser: UserIds | 
     }
     await chown(dataDir, serviceUser.uid, serviceUser.gid);
     await chmod(dataDir, 0o700);
+  }
+}
+
+async function createDataFolder(dataDir: string): Promise<void> {
+  try {
+    await mkdir(dataDir, { recursive: true });
+  } catch (error) {
+    throw new Error(
+      `Cannot create the data folder ${dataDir}: ${(error as Error).message}. ` +
+        'Choose a folder that this user can write with --data DIR or O2C_DATA_DIR, or set DATABASE_URL to use another PostgreSQL server.',
+      { cause: error },
+    );
   }
 }
 

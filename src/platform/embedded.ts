@@ -142,9 +142,10 @@ export async function findFreePort(): Promise<number> {
 }
 
 /**
- * Runs the checks that need no server: under root the service user, the
- * data folder's permissions and the cluster's owner; then the cluster's
- * state and password, and any server left over from an earlier run.
+ * Runs the checks that need no server. Under root, it ensures the service
+ * user and checks the data folder's permissions and the cluster's owner. It
+ * then reads the cluster's state and password and clears any server left
+ * over from an earlier run.
  */
 async function prepareCluster(dataDir: string, log: Logger): Promise<PreparedCluster> {
   const clusterDir = path.join(dataDir, CLUSTER_FOLDER);

@@ -16,9 +16,9 @@ export interface LoggerOptions {
   /** Value of the `name` field on every line, for example `o2c` or `o2c.migrate`. */
   name?: string;
   /**
-   * Where the JSON lines go. Use `stderr` when stdout carries a command's own
-   * output (the CLI's `--json` mode). Tests may pass a stream to capture lines.
-   * Defaults to `stdout`.
+   * Destination of the JSON lines. Defaults to `stdout`. Use `stderr` when
+   * stdout carries a command's own output (the CLI's `--json` mode), and a
+   * stream to capture the lines in tests.
    */
   destination?: 'stdout' | 'stderr' | DestinationStream;
 }

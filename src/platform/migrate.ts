@@ -11,8 +11,8 @@ import type { Logger } from './logger.js';
 /**
  * Key of the session-level advisory lock held for a whole migration run.
  * Advisory locks are scoped to one database, so runs on different databases
- * of the same server do not wait for each other. The value is arbitrary and
- * fixed; every o2c version must use the same one.
+ * of the same server do not wait for each other. The value is arbitrary, but
+ * every o2c version must use the same one.
  */
 const MIGRATION_LOCK_KEY = 7_302_418_553_900_001n;
 
@@ -20,7 +20,7 @@ const MIGRATION_FILE_NAME = /^(\d{4})_[a-z0-9_]+\.sql$/;
 
 /** One SQL file in the migrations folder. */
 export interface MigrationFile {
-  /** File name, such as `0001_core.sql`; also the key in schema_migrations. */
+  /** File name, such as `0001_core.sql`, which is also the key in schema_migrations. */
   name: string;
   sql: string;
   /** SHA-256 in hex of the file's text with CRLF line endings read as LF. */

@@ -21,6 +21,11 @@ export interface StartDatabaseOptions {
   embeddedPort?: number | undefined;
   /** Maximum number of connections in the pool. Defaults to 10. */
   maxConnections?: number | undefined;
+  /**
+   * Stops an embedded server on SIGINT and SIGTERM. Defaults to true. A server
+   * that drains HTTP requests first passes false and calls `stop()` itself.
+   */
+  stopOnSignals?: boolean | undefined;
 }
 
 export interface StartedDatabase {
@@ -51,6 +56,7 @@ export async function startDatabase(options: StartDatabaseOptions): Promise<Star
       dataDir: config.dataDir,
       port: options.embeddedPort ?? config.embeddedPort,
       logger,
+      stopOnSignals: options.stopOnSignals ?? true,
     });
     connectionString = embedded.connectionString;
   }

@@ -27,7 +27,7 @@ export interface CsvReadOptions {
    * Text columns whose values may contain an unquoted comma followed by a
    * space, as in `Rua do Paço, 67`. A row with exactly one field too many is
    * repaired when exactly one of these columns is followed by a field that
-   * starts with a space; the two fields are joined with a comma.
+   * starts with a space. The two fields are then joined with a comma.
    */
   commaColumns?: readonly string[];
 }

@@ -43,8 +43,8 @@ function roundUpToStep(amount: bigint, step: bigint): bigint {
  * - the credit limit is twice the customer's largest calendar-month order
  *   value, rounded up to a whole 1,000.00 and at least 1,000.00;
  * - about one customer in ten, chosen by a seeded draw on the customer code,
- *   gets one month's value rounded up the same way, so that credit holds
- *   happen when an earlier invoice is still open.
+ *   gets one month's value rounded up the same way, so that orders go on
+ *   credit hold while an earlier invoice is still open.
  */
 export function assignCustomerTerms(
   customerCodes: readonly string[],
@@ -66,7 +66,8 @@ export function assignCustomerTerms(
     .filter((code) => totals.has(code))
     .sort((a, b) => {
       const difference = (totals.get(b) ?? 0n) - (totals.get(a) ?? 0n);
-      return difference === 0n ? a.localeCompare(b) : difference > 0n ? 1 : -1;
+      if (difference === 0n) return a.localeCompare(b);
+      return difference > 0n ? 1 : -1;
     });
   const discountCount = Math.ceil((ranked.length * EARLY_DISCOUNT_TERMS_PERCENT) / 100);
   const discountCustomers = new Set(ranked.slice(0, discountCount));

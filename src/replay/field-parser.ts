@@ -5,8 +5,8 @@ import type { ProblemList } from './input-error.js';
 /**
  * Reads typed values from the rows of one table, recording each value that
  * does not parse as a problem with file, row, column and value. A parse
- * failure returns undefined so the caller can skip the row and keep reading;
- * the problems are thrown together once every file has been read.
+ * failure returns undefined, so the caller can skip the row and keep reading.
+ * The caller throws the problems together once every file has been read.
  */
 export class FieldParser {
   constructor(

@@ -2,8 +2,8 @@ import type { Dec } from '../money/index.js';
 
 /**
  * The normalised input of a replay. Each reader (Northwind, Online Retail)
- * turns its source files into one `ReplayDataset`; the replay driver feeds it
- * through the normal commands without knowing which source it came from.
+ * turns its source files into one `ReplayDataset`, and the replay driver feeds
+ * it through the normal commands without knowing which source it came from.
  *
  * Row numbers (`sourceRow`, `RejectedRow.row`) are 1-based line numbers in the
  * source file with the header counted as row 1, so the first data row is row 2
@@ -204,6 +204,6 @@ export interface ReplayDataset {
   /** Data rows read across all source files, headers excluded. */
   rowsRead: number;
   sourceFiles: SourceFileSummary[];
-  /** How each derived fact was derived, one sentence each, for the replay report. */
+  /** Derivation rules with this run's counts, one sentence per rule, for the replay report. */
   notes: string[];
 }

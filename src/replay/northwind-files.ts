@@ -37,7 +37,7 @@ export async function locateNorthwindFiles(dir: string): Promise<Record<Northwin
     names = (await readdir(dir, { withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => entry.name).sort();
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'folder not found' : `folder cannot be read: ${(error as Error).message}`;
-    throw new ReplayInputError([{ file: dir, row: null, column: null, value: null, message: `${reason}; pass the folder that holds the Northwind CSV files` }]);
+    throw new ReplayInputError([{ file: dir, row: null, column: null, value: null, message: `${reason}; pass the folder that contains the Northwind CSV files` }]);
   }
 
   const located: Partial<Record<NorthwindFileKey, string>> = {};

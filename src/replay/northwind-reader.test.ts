@@ -266,9 +266,10 @@ describe('readNorthwind file handling', () => {
   });
 
   it('rejects orders of a customer with an unknown country', async () => {
-    const dir = await northwindCopy((name, lines) =>
-      name === NORTHWIND_CORPUS_FILES.customers ? lines.map((line) => (line.startsWith('VINET,') ? line.replace(',France,', ',Gaul,') : line)) : lines,
-    );
+    const dir = await northwindCopy((name, lines) => {
+      if (name !== NORTHWIND_CORPUS_FILES.customers) return lines;
+      return lines.map((line) => (line.startsWith('VINET,') ? line.replace(',France,', ',Gaul,') : line));
+    });
     const dataset = await readNorthwind(dir);
     const codes = new Map<string, number>();
     for (const row of dataset.rejectedRows) codes.set(row.code, (codes.get(row.code) ?? 0) + 1);

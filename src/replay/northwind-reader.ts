@@ -62,7 +62,7 @@ async function readTables(dir: string): Promise<Tables> {
  * products, shippers; plain or prefixed names such as
  * `northwind-csv__orders.csv`) and returns the replay input. Throws
  * `ReplayInputError` naming file, row and value when a file is missing or a
- * value does not parse; rows that parse but cannot be replayed are returned
+ * value does not parse. Rows that parse but cannot be replayed are returned
  * in `rejectedRows`.
  */
 export async function readNorthwind(dir: string): Promise<ReplayDataset> {

@@ -75,7 +75,7 @@ export interface OrderDetailRow {
 
 /**
  * Parses each table's rows into typed records. A value that does not parse
- * is added to `problems` and its row is left out; the caller throws the
+ * is added to `problems` and its row is left out. The caller throws the
  * problems once all tables are parsed, so no half-read file is replayed.
  */
 export function parseShipperRows(table: CsvTable, problems: ProblemList): ShipperRow[] {

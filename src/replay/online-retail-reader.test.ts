@@ -183,6 +183,7 @@ describe('readOnlineRetail odd rows', () => {
       '"10","536368","22960","JAM MAKING SET WITH JARS",6,"12/1/2010 8:34",4.25,12345,"Unspecified"',
       '"11","536369","21756","BATH BUILDING BLOCK ""WORD""\nSECOND LINE",3,"12/1/2010 8:35",5.95,13047,"United Kingdom"',
       '"12","536370","22728","ALARM CLOCK BAKELIKE PINK",24,"12/1/2010 8:45",3.75,12583,"France"',
+      '"13","X536371","22728","ALARM CLOCK BAKELIKE PINK",1,"12/1/2010 8:46",3.75,12583,"France"',
     ]);
     const dataset = await readOnlineRetail(file);
 
@@ -193,6 +194,7 @@ describe('readOnlineRetail odd rows', () => {
       [8, 'adjustment'],
       [9, 'adjustment'],
       [10, 'invalid_quantity'],
+      [15, 'unknown_invoice_type'],
     ]);
     expect(dataset.rejectedRows[0]?.reason).toContain('repeats row 3');
 
@@ -211,7 +213,7 @@ describe('readOnlineRetail odd rows', () => {
     const french = dataset.orders.find((order) => order.customerPoNumber === '536370');
     expect(french?.sourceRow).toBe(14);
     expect(french?.shipTo.countryCode).toBe('FR');
-    expect(dataset.rowsRead).toBe(12);
+    expect(dataset.rowsRead).toBe(13);
   });
 });
 

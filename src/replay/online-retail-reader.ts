@@ -144,8 +144,10 @@ function sortRow(assembly: RetailAssembly, row: RetailRow): void {
   }
   if (prefix === 'C') {
     sortCancellation(assembly, row, country.countryCode);
-  } else {
+  } else if (/\d/.test(prefix)) {
     sortSale(assembly, row, country.countryCode, stockCode.kind);
+  } else {
+    assembly.reject(row, 'unknown_invoice_type', `invoice ${row.invoiceNo} has the prefix ${prefix}, which is neither C (cancellation) nor A (bad-debt adjustment)`);
   }
 }
 
@@ -252,7 +254,7 @@ function newInvoice(assembly: RetailAssembly, row: RetailRow, customerCode: stri
   return draft;
 }
 
-/** One product per stock code on a used row; postage, carriage and manual lines are not stocked. */
+/** Builds one product per stock code on a used row; postage, carriage and manual lines are not stocked. */
 function buildProducts(assembly: RetailAssembly, firstPrices: ReadonlyMap<string, Dec>): ReplayProduct[] {
   const products: ReplayProduct[] = [];
   for (const [sku, rows] of [...assembly.skuRows.entries()].sort(([a], [b]) => a.localeCompare(b))) {
@@ -272,7 +274,7 @@ function buildProducts(assembly: RetailAssembly, firstPrices: ReadonlyMap<string
   return products;
 }
 
-/** The description used most often, ties going to the earliest row; null when every row's description is empty. */
+/** Returns the description used most often (ties go to the earliest row), or null when every row's description is empty. */
 function mostCommonDescription(rows: readonly RetailRow[]): string | null {
   const counts = new Map<string, number>();
   for (const row of [...rows].sort((a, b) => a.row - b.row)) {

@@ -68,7 +68,7 @@ export function parseRetailRows(table: CsvTable, problems: ProblemList): RetailR
   return rows;
 }
 
-/** What a stock code stands for, when it is not an ordinary product. */
+/** Kind of a stock code: ordinary goods, a service charge, a manual line, a seller's fee or a ledger adjustment. */
 export type StockCodeKind =
   | { kind: 'goods' }
   | { kind: 'service'; name: string }

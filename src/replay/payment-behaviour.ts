@@ -1,7 +1,7 @@
 import { addDays } from './dates.js';
 import { seededDraw, seededDraws } from './seeded-draw.js';
 
-/** How a customer pays its invoices throughout a replay. */
+/** Payment habit of a customer, the same for all its invoices in a replay. */
 export type PaymentProfile = 'on_terms' | 'early_discount' | 'late' | 'partial' | 'never';
 
 /**
@@ -81,8 +81,8 @@ function laterOf(a: string, b: string): string {
  *   driver deducts the discount when it applies the payment. Without a
  *   deadline the customer pays on terms.
  * - late: the gross, 5 to 75 days after the due date.
- * - partial: 30 to 70 % of the gross by the due date, and in half of the
- *   invoices the rest 15 to 60 days after it; otherwise the rest stays open.
+ * - partial: 30 to 70 % of the gross by the due date. For half of the
+ *   invoices the rest follows 15 to 60 days after it, and otherwise it stays open.
  * - never: nothing.
  */
 export function planPayments(input: PaymentPlanInput): PlannedPayment[] {

@@ -21,9 +21,7 @@ function groupByScope(observations: readonly PriceObservation[]): PriceObservati
     group.push(observation);
     groups.set(key, group);
   }
-  return [...groups.values()].map((group) =>
-    [...group].sort((a, b) => (a.date === b.date ? a.sourceRow - b.sourceRow : a.date < b.date ? -1 : 1)),
-  );
+  return [...groups.values()].map((group) => [...group].sort((a, b) => a.date.localeCompare(b.date) || a.sourceRow - b.sourceRow));
 }
 
 function sortEntries(entries: PriceListEntrySeed[]): PriceListEntrySeed[] {
@@ -41,7 +39,7 @@ function sortEntries(entries: PriceListEntrySeed[]): PriceListEntrySeed[] {
  * Derives a price list with no quantity breaks: per SKU and customer, each
  * distinct price is valid from the first date it appears on until the day
  * before the next different price appears. When two rows of one day disagree,
- * the earlier row's price stands and the later row will not match the list.
+ * the list keeps the earlier row's price, so the later row does not match it.
  */
 export function derivePriceListByDate(observations: readonly PriceObservation[]): PriceListEntrySeed[] {
   const entries: PriceListEntrySeed[] = [];
@@ -73,7 +71,7 @@ export function derivePriceListByDate(observations: readonly PriceObservation[])
  *   starts a quantity break at that quantity;
  * - any other different price replaces the applicable entry from that date,
  *   and the replaced entry ends the day before.
- * Rows of the same day that disagree keep the earlier row's price.
+ * When rows of the same day disagree, the list keeps the earlier row's price.
  */
 export function derivePriceListWithQuantityBreaks(observations: readonly PriceObservation[]): PriceListEntrySeed[] {
   const entries: PriceListEntrySeed[] = [];
@@ -150,7 +148,7 @@ export class PriceListIndex {
   }
 }
 
-/** A customer's own entry beats a general one, then the higher minimum quantity, then the later start. */
+/** Returns whether `candidate` wins over `current`: a customer's own entry first, then the higher minimum quantity, then the later start. */
 function isPreferred(candidate: PriceListEntrySeed, current: PriceListEntrySeed): boolean {
   const candidateOwn = candidate.customerCode !== null;
   const currentOwn = current.customerCode !== null;

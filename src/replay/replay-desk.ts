@@ -209,12 +209,16 @@ export class ReplayDesk {
   private async schedulePayments(customerCode: string, invoiceNumber: string): Promise<void> {
     const invoice = await this.ctx.db
       .selectFrom('invoice')
-      .select(['issue_date', 'due_date', 'discount_deadline', 'gross_minor'])
+      .select(['issue_date', 'due_date', 'discount_deadline', 'gross_minor', 'payment_terms_code'])
       .where('company_id', '=', this.ctx.companyId)
       .where('invoice_number', '=', invoiceNumber)
       .executeTakeFirstOrThrow();
 
-    const profile = assignPaymentProfile(customerCode, this.options.seed);
+    // A cash sale is paid when it is made; only credit accounts pay late or not at all.
+    const profile =
+      invoice.payment_terms_code === 'DUE_ON_RECEIPT'
+        ? 'on_terms'
+        : assignPaymentProfile(customerCode, this.options.seed, { earlyDiscountOffered: invoice.discount_deadline !== null });
     const plan = planPayments({
       profile,
       customerCode,

@@ -35,10 +35,10 @@ export interface StockPlan {
  * Opening stock, dated the day before the first order, is per product the
  * quantity ordered in `openingCoverDays` days from that product's first order.
  * Every `reviewIntervalDays` from the first order date up to the last, each
- * product's stock position (opening stock plus everything already ordered
- * from the supplier, minus everything customers ordered before the review) is
- * topped up to what customers ordered in the `targetWindowDays` before the
- * review. The receipt arrives after the product's lead time. Demand that grows
+ * product's stock position is topped up to what customers ordered in the
+ * `targetWindowDays` before the review. The position is opening stock plus
+ * everything already ordered from the supplier, minus everything customers
+ * ordered before the review. The receipt arrives after the product's lead time. Demand that grows
  * or comes in bursts outruns this rule, so some orders meet a shortage.
  */
 export function planStock(

@@ -3,8 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The shared read-only corpus, beside the repository: <repository>/../shared/corpus/datasets. */
-export const CORPUS_DIR = fileURLToPath(new URL('../../../shared/corpus/datasets', import.meta.url));
+/**
+ * The shared read-only corpus: O2C_CORPUS_DIR/datasets when that is set,
+ * else beside the repository at <repository>/../shared/corpus/datasets.
+ */
+export const CORPUS_DIR = process.env['O2C_CORPUS_DIR']
+  ? join(process.env['O2C_CORPUS_DIR'], 'datasets')
+  : fileURLToPath(new URL('../../../shared/corpus/datasets', import.meta.url));
 
 export const ONLINE_RETAIL_FILE = join(CORPUS_DIR, 'uci-online-retail__online_retail_sample.csv');
 

@@ -10,7 +10,7 @@ import { isCountryCode } from './country-codes.js';
  * in front of them.
  */
 
-/** A business key such as a customer code, SKU or warehouse code; surrounding blanks are trimmed. */
+/** A business key such as a customer code, SKU or warehouse code, with surrounding blanks trimmed. */
 export const businessCode = z
   .string()
   .trim()
@@ -21,7 +21,7 @@ export const countryCode = z
   .string()
   .refine(isCountryCode, 'must be an ISO 3166-1 alpha-2 country code in upper case, such as "DE"');
 
-/** Only the format is checked here; commands reject a well-formed but unknown code as `unknown_currency`. */
+/** An ISO 4217 code, checked for its format only. Commands reject a well-formed but unknown code as `unknown_currency`. */
 export const currencyCode = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 currency code in upper case, such as "EUR"');
 
 export const calendarDate = z
@@ -30,17 +30,17 @@ export const calendarDate = z
   .refine((text) => !CALENDAR_DATE.test(text) || isExistingCalendarDate(text), 'must be an existing calendar date, such as "2024-02-29"');
 
 /**
- * A decimal string of 0 or more that fits a PostgreSQL numeric(precision, scale)
- * column. PostgreSQL rounds extra fraction digits without an error, so they
- * are rejected here instead of being lost.
+ * Returns a schema for a decimal string of 0 or more that fits a PostgreSQL
+ * numeric(precision, scale) column. PostgreSQL rounds extra fraction digits
+ * without an error, so the schema rejects them instead.
  */
 export function numericString(precision: number, scale: number) {
   const maxIntegerDigits = precision - scale;
   return z
     .string()
     .regex(DECIMAL_STRING, 'must be a decimal string of 0 or more with "." as the decimal point, such as "12.50"')
-    // zod runs these refinements after a failed regex too; skipping non-decimals
-    // keeps the message to one problem per field.
+    // zod runs these refinements after a failed regex too, so they skip
+    // non-decimals to report one problem per field.
     .refine((text) => !DECIMAL_STRING.test(text) || fractionDigits(text) <= scale, `must have at most ${scale} decimal places`)
     .refine(
       (text) => !DECIMAL_STRING.test(text) || integerDigits(text) <= maxIntegerDigits,

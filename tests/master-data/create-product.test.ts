@@ -44,8 +44,17 @@ describe('createProduct', () => {
       taxCategory: 'standard',
       standardCost: '0',
       replenishmentLeadTimeDays: 14,
+      stocked: true,
       createdAt: BUSINESS_TIME.toISOString(),
     });
+  });
+
+  it('stores a non-stocked service item', async () => {
+    const ctx = await newCompanyContext(database);
+
+    const product = expectSuccess(await createProduct(ctx, productInput({ sku: 'POST', name: 'Postage', stocked: false })));
+
+    expect(product.stocked).toBe(false);
   });
 
   it('stores cost, lead time and GTIN', async () => {

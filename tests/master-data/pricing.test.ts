@@ -21,7 +21,7 @@ afterAll(async () => {
 
 const address = { name: 'Rossi S.p.A.', line1: 'Via Roma 1', city: 'Milano', countryCode: 'IT' };
 
-/** A company with product WIDGET-1, EUR customer C-EUR and USD customer C-USD. */
+/** Sets up a company with product WIDGET-1, EUR customer C-EUR and USD customer C-USD. */
 async function pricingContext(): Promise<CommandContext> {
   const ctx = await newCompanyContext(database);
   expectSuccess(await createProduct(ctx, { sku: 'WIDGET-1', name: 'Widget', unitCode: 'C62', taxCategory: 'standard' }));

@@ -74,7 +74,7 @@ describe('describeClosedFolder', () => {
 
     expect(message).toContain('cannot enter /root (mode 700)');
     expect(message).toContain('which contains the data folder /root/o2c/data');
-    expect(message).toContain('refuses to run as root');
+    expect(message).toContain('does not run as root');
     expect(message).toContain('chmod o+x /root');
     expect(message).toContain('or use --data DIR.');
   });

@@ -32,7 +32,14 @@ const logger = createLogger({ level: 'warn', name: 'o2c.test', destination: 'std
  */
 export async function createTestDatabase(options: CreateTestDatabaseOptions = {}): Promise<TestDatabase> {
   const adminConnectionString = inject('o2cAdminConnectionString');
-  const name = `${inject('o2cTestDatabasePrefix')}${randomBytes(4).toString('hex')}`;
+  const prefix = inject('o2cTestDatabasePrefix');
+  if (adminConnectionString === undefined || prefix === undefined) {
+    throw new Error(
+      'createTestDatabase found no test server, because the global setup tests/support/global-setup.ts did not run. ' +
+        'Run the tests with npm test, which uses vitest.config.ts.',
+    );
+  }
+  const name = `${prefix}${randomBytes(4).toString('hex')}`;
   await runAdminStatement(adminConnectionString, (client) => `CREATE DATABASE ${client.escapeIdentifier(name)}`);
 
   const connectionString = withDatabaseName(adminConnectionString, name);

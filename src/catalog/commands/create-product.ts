@@ -14,13 +14,18 @@ export const createProductSchema = z.object({
   name: z.string().trim().min(1, 'must not be empty'),
   /** UN/ECE Recommendation 20 code, such as "C62" (one) or "KGM" (kilogram). */
   unitCode: z.string().min(1, 'must not be empty'),
-  /** GTIN-8, -12, -13 or -14; checked by its GS1 check digit. */
+  /** GTIN-8, -12, -13 or -14, checked by its GS1 check digit. */
   gtin: z.string().nullish(),
   taxCategory: z.enum(['standard', 'reduced', 'zero', 'exempt']),
-  /** Cost of one unit in the company currency; defaults to 0. */
+  /** Cost of one unit in the company currency. Defaults to 0. */
   standardCost: numericString(18, 6).optional(),
-  /** Days until stock ordered today arrives, used to promise dates for backorders; defaults to 14. */
-  replenishmentLeadTimeDays: z.number().int('must be a whole number of days').min(0, 'must be 0 or more').max(3650, 'must be at most 3650 days').optional(),
+  /** Days until stock ordered today arrives, used to promise dates for backorders. Defaults to 14. */
+  replenishmentLeadTimeDays: z
+    .number()
+    .int('must be a whole number of days')
+    .min(0, 'must be 0 or more')
+    .max(3650, 'must be at most 3650 days')
+    .optional(),
   /** False for services and charges such as postage: never reserved or counted in stock. Defaults to true. */
   stocked: z.boolean().default(true),
 });
@@ -36,7 +41,8 @@ export async function createProduct(ctx: CommandContext, input: CreateProductInp
   if (!isRec20UnitCode(request.unitCode)) {
     return reject(
       'invalid_unit_code',
-      `Unknown unit code "${request.unitCode}"; use a UN/ECE Recommendation 20 code in upper case, such as "C62" for one piece or "KGM" for kilogram.`,
+      `Unknown unit code "${request.unitCode}". ` +
+        'Use a UN/ECE Recommendation 20 code in upper case, such as "C62" (one) or "KGM" (kilogram).',
       { unitCode: request.unitCode },
       '/unitCode',
     );
@@ -78,7 +84,7 @@ export async function createProduct(ctx: CommandContext, input: CreateProductInp
     if (isUniqueViolation(error, 'product_company_id_sku_key')) {
       return reject(
         'duplicate_sku',
-        `SKU ${request.sku} is already in use; choose another SKU or change the existing product.`,
+        `SKU ${request.sku} is already in use. Choose another SKU or change the existing product.`,
         { sku: request.sku },
         '/sku',
       );
@@ -92,7 +98,7 @@ export async function createProduct(ctx: CommandContext, input: CreateProductInp
         .executeTakeFirst();
       return reject(
         'duplicate_gtin',
-        `GTIN ${gtin} already belongs to SKU ${owner?.sku ?? '(unknown)'}; a GTIN identifies one product, so check the number.`,
+        `GTIN ${gtin} already belongs to SKU ${owner?.sku ?? '(unknown)'}. A GTIN identifies one product, so check the number.`,
         { gtin, existingSku: owner?.sku ?? null },
         '/gtin',
       );

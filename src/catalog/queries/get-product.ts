@@ -11,7 +11,7 @@ export interface ProductView {
   name: string;
   /** UN/ECE Recommendation 20 code, such as "C62" or "KGM". */
   unitCode: string;
-  /** English name of the unit, such as "kilogram"; null for a code missing from the unit table. */
+  /** English name of the unit, such as "kilogram", or null for a code missing from the unit table. */
   unitName: string | null;
   gtin: string | null;
   taxCategory: ProductTable['tax_category'];
@@ -22,7 +22,7 @@ export interface ProductView {
   createdAt: string;
 }
 
-/** Reads one product by SKU; works inside or outside a transaction. */
+/** Reads one product by SKU. Works inside or outside a transaction. */
 export async function getProduct(db: Kysely<DB>, companyId: string, sku: string): Promise<ProductView> {
   const product = await db
     .selectFrom('product')
@@ -31,7 +31,7 @@ export async function getProduct(db: Kysely<DB>, companyId: string, sku: string)
     .where('sku', '=', sku)
     .executeTakeFirst();
   if (!product) {
-    rejectAndRollBack('product_not_found', `Product ${sku} was not found; create the product or correct the SKU.`, { sku });
+    rejectAndRollBack('product_not_found', `Product ${sku} was not found. Create the product or correct the SKU.`, { sku });
   }
 
   return {

@@ -13,7 +13,7 @@ export const createWarehouseSchema = z.object({
   code: businessCode,
   name: z.string().trim().min(1, 'must not be empty'),
   countryCode,
-  /** Lower numbers are tried first when stock is reserved; defaults to 100. */
+  /** Rank in which warehouses are tried when stock is reserved, lowest first. Defaults to 100. */
   priority: z
     .number()
     .int('must be a whole number')
@@ -58,7 +58,7 @@ export async function createWarehouse(ctx: CommandContext, input: CreateWarehous
     if (isUniqueViolation(error, 'warehouse_company_id_code_key')) {
       return reject(
         'duplicate_warehouse_code',
-        `Warehouse code ${request.code} is already in use; choose another code.`,
+        `Warehouse code ${request.code} is already in use. Choose another code.`,
         { warehouseCode: request.code },
         '/code',
       );

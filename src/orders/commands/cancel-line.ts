@@ -42,7 +42,7 @@ export async function cancelLine(ctx: CommandContext, request: CancelLineRequest
       });
     }
 
-    const cancelled = await cancelOpenQuantities(trx, [line]);
+    const cancelled = await cancelOpenQuantities(trx, [line], { companyId: ctx.companyId, actor: ctx.actor, at, reason: request.reason });
     if (Object.keys(cancelled).length === 0) {
       rejectAndRollBack('invalid_transition', `Line ${request.lineNumber} of ${order.order_number} has nothing open to cancel.`, {
         orderNumber: order.order_number,

@@ -28,7 +28,7 @@ export async function cancelOrder(ctx: CommandContext, request: CancelOrderReque
     const holds = await loadActiveHolds(trx, order.id);
 
     // A refused transition below rolls back these changes with the rest of the transaction.
-    const cancelled = await cancelOpenQuantities(trx, linesBefore);
+    const cancelled = await cancelOpenQuantities(trx, linesBefore, { companyId: ctx.companyId, actor: ctx.actor, at, reason: request.reason });
     await recomputeOrderAmounts(trx, order);
     await resolveHolds(trx, { companyId: ctx.companyId, orderId: order.id, actor: ctx.actor, at, reason: request.reason }, holds, action === 'reject' ? 'rejected' : 'cancelled');
 

@@ -1,4 +1,5 @@
 import { Dec } from '../../money/index.js';
+import { cancelPlannedShipments } from '../../fulfillment/store/cancel-planned-shipments.js';
 import { releaseReservations } from '../../inventory/store/stock-reservation.js';
 import { runCommand, type CommandContext, type Tx } from '../../platform/command.js';
 import { appendHistory } from '../../platform/history.js';
@@ -6,6 +7,7 @@ import { rejectAndRollBack, type Result } from '../../platform/rejection.js';
 import { DECIMAL_STRING } from '../../platform/validation.js';
 import { checkCredit } from '../../receivables/rules/credit-check.js';
 import { loadExposureParts } from '../../receivables/store/credit-exposure.js';
+import { fillBackorders } from '../fill-backorders.js';
 import { placeHolds, type HoldToPlace } from '../holds.js';
 import { priceOrderLines } from '../price-order-lines.js';
 import { getOrder, type OrderView } from '../queries/get-order.js';
@@ -73,8 +75,12 @@ export async function changeLineQuantity(ctx: CommandContext, request: ChangeLin
       );
     }
 
-    await applyNewQuantity(trx, order, line, newQuantity);
+    await applyNewQuantity(trx, order, line, newQuantity, { companyId: ctx.companyId, actor: ctx.actor, at, reason: request.reason ?? 'quantity lowered' });
     await recomputeOrderAmounts(trx, order);
+    if (newQuantity.lt(oldQuantity)) {
+      // Stock given back can serve orders that wait for it.
+      await fillBackorders(trx, { companyId: ctx.companyId, productId: line.product_id, actor: 'system', at });
+    }
     await appendHistory(trx, {
       companyId: ctx.companyId,
       entityType: 'sales_order',
@@ -111,10 +117,18 @@ export async function changeLineQuantity(ctx: CommandContext, request: ChangeLin
   });
 }
 
-async function applyNewQuantity(trx: Tx, order: OrderRow, line: OrderLineRow, newQuantity: Dec): Promise<void> {
+async function applyNewQuantity(
+  trx: Tx,
+  order: OrderRow,
+  line: OrderLineRow,
+  newQuantity: Dec,
+  change: { companyId: string; actor: string; at: Date; reason: string },
+): Promise<void> {
   const maxReservable = newQuantity.minus(line.quantity_shipped).minus(line.quantity_cancelled);
   const excessReserved = new Dec(line.quantity_reserved).minus(maxReservable);
   if (excessReserved.gt(0)) {
+    // A planned shipment may count on the stock released here.
+    await cancelPlannedShipments(trx, { ...change, orderLineIds: [line.id] });
     await releaseReservations(trx, { orderLineId: line.id, quantity: excessReserved });
   }
 

@@ -26,12 +26,12 @@ export const createCustomerSchema = z
     name: z.string().trim().min(1, 'must not be empty'),
     currency: currencyCode,
     paymentTermsCode: z.string().min(1, 'must not be empty'),
-    /** Major units of `currency`, such as "5000.00"; null or absent means no credit limit. */
+    /** Credit limit in major units of `currency`, such as "5000.00". Null or absent means no limit. */
     creditLimit: z.string().regex(DECIMAL_STRING, 'must be a decimal string of 0 or more, such as "5000.00"').nullish(),
     taxExempt: z.boolean().default(false),
     taxExemptionReason: z.string().trim().min(1, 'must not be empty').nullish(),
     blocked: z.boolean().default(false),
-    /** The customer's own price list; absent means the company default list for `currency`. */
+    /** The customer's own price list. Absent means the company default list for `currency`. */
     priceListCode: z.string().min(1, 'must not be empty').nullish(),
     billTo: customerAddressSchema,
     /** The first address is the default ship-to. */
@@ -45,7 +45,7 @@ export const createCustomerSchema = z
       context.addIssue({
         code: 'custom',
         path: ['taxExemptionReason'],
-        message: 'is required when taxExempt is true; give the legal basis or exemption certificate, which invoices print',
+        message: 'is required when taxExempt is true, for example the legal basis or the exemption certificate number',
       });
     }
     if (customer.taxExempt === false && customer.taxExemptionReason) {
@@ -74,7 +74,7 @@ export async function createCustomer(ctx: CommandContext, input: CreateCustomerI
   if (!isKnownCurrency(request.currency)) {
     return reject(
       'unknown_currency',
-      `Unknown currency ${request.currency}; use an ISO 4217 code that o2c knows the minor unit of, such as "EUR".`,
+      `Unknown currency ${request.currency}. Use an ISO 4217 code with a known minor unit, such as "EUR".`,
       { currency: request.currency },
       '/currency',
     );
@@ -95,7 +95,7 @@ export async function createCustomer(ctx: CommandContext, input: CreateCustomerI
     if (isUniqueViolation(error, 'customer_company_id_code_key')) {
       return reject(
         'duplicate_customer_code',
-        `Customer code ${request.code} is already in use; choose another code or change the existing customer.`,
+        `Customer code ${request.code} is already in use. Choose another code or change the existing customer.`,
         { customerCode: request.code },
         '/code',
       );
@@ -168,7 +168,7 @@ async function requirePaymentTerms(trx: Tx, companyId: string, code: string): Pr
   if (!known.includes(code)) {
     rejectAndRollBack(
       'unknown_payment_terms',
-      `Unknown payment terms ${code}; use one of ${known.join(', ') || '(none set up)'}.`,
+      `Unknown payment terms ${code}. Use one of ${known.join(', ') || '(none set up)'}.`,
       { paymentTermsCode: code, knownPaymentTerms: known },
       '/paymentTermsCode',
     );
@@ -185,7 +185,7 @@ async function findPriceListId(trx: Tx, companyId: string, code: string, custome
   if (!priceList) {
     rejectAndRollBack(
       'price_list_not_found',
-      `Price list ${code} was not found; create it first or correct the price list code.`,
+      `Price list ${code} was not found. Create it first or correct the price list code.`,
       { priceListCode: code },
       '/priceListCode',
     );
@@ -193,7 +193,8 @@ async function findPriceListId(trx: Tx, companyId: string, code: string, custome
   if (priceList.currency !== customerCurrency) {
     rejectAndRollBack(
       'currency_mismatch',
-      `Price list ${code} is in ${priceList.currency} but the customer buys in ${customerCurrency}; choose a ${customerCurrency} price list.`,
+      `Price list ${code} is in ${priceList.currency} but the customer buys in ${customerCurrency}. ` +
+        `Choose a ${customerCurrency} price list.`,
       { priceListCode: code, priceListCurrency: priceList.currency, customerCurrency },
       '/priceListCode',
     );

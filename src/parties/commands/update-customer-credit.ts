@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { formatMinorUnits } from '../../money/index.js';
 import { runCommand, type CommandContext, type Tx } from '../../platform/command.js';
 import { appendHistory, type HistoryEntry } from '../../platform/history.js';
+import { releaseCreditHolds } from '../../orders/release-credit-holds.js';
 import { rejectAndRollBack, type Result } from '../../platform/rejection.js';
 import { DECIMAL_STRING, validateInput } from '../../platform/validation.js';
 import { creditLimitToMinorUnits } from '../credit-limit.js';
@@ -11,11 +12,11 @@ import { getCustomer, type CustomerView } from '../queries/get-customer.js';
 export const updateCustomerCreditSchema = z
   .object({
     customerCode: z.string().min(1, 'must not be empty'),
-    /** Major units of the customer's currency; null removes the limit, absent leaves it unchanged. */
+    /** Credit limit in major units of the customer's currency. Null removes the limit, and absent leaves it unchanged. */
     creditLimit: z.string().regex(DECIMAL_STRING, 'must be a decimal string of 0 or more, such as "5000.00"').nullable().optional(),
-    /** Absent leaves the block unchanged. */
+    /** True blocks the customer and false unblocks. Absent leaves the block unchanged. */
     blocked: z.boolean().optional(),
-    reason: z.string().trim().min(1, 'must say why the credit limit or block changes; it is shown in the customer history'),
+    reason: z.string().trim().min(1, 'must say why the credit limit or block changes, because the customer history shows it'),
   })
   .refine((request) => request.creditLimit !== undefined || request.blocked !== undefined, {
     message: 'must contain creditLimit, blocked or both',
@@ -27,10 +28,10 @@ export type CustomerCreditEvent = 'credit_limit_changed' | 'blocked' | 'unblocke
 
 export interface UpdateCustomerCreditOutcome {
   customer: CustomerView;
-  /** The limit before the change in minor units; null when there was none. */
+  /** The limit before the change in minor units, or null when there was none. */
   previousCreditLimitMinor: bigint | null;
   previouslyBlocked: boolean;
-  /** History events written, empty when the request matched the current values. */
+  /** History events written. Empty when the request matched the current values. */
   events: CustomerCreditEvent[];
 }
 
@@ -38,8 +39,8 @@ export interface UpdateCustomerCreditOutcome {
  * Sets a customer's credit limit, blocks or unblocks the customer, and writes
  * one history row per change with the reason.
  *
- * NOTE: raising the limit or unblocking does not release orders on hold
- * here; the caller runs the hold recheck after this transaction commits.
+ * NOTE: raising the limit or unblocking does not release orders on hold.
+ * Releasing them is left to the caller, after this transaction commits.
  */
 export async function updateCustomerCredit(
   ctx: CommandContext,
@@ -53,6 +54,7 @@ export async function updateCustomerCredit(
     // The row lock orders this change against order intake, which locks the
     // customer for its credit check.
     const customer = await lockCustomer(trx, ctx.companyId, request.customerCode);
+
     const at = ctx.clock.now();
     const entries: (HistoryEntry & { event: CustomerCreditEvent })[] = [];
     const historyBase = {
@@ -98,6 +100,16 @@ export async function updateCustomerCredit(
         .where('id', '=', customer.id)
         .execute();
       await appendHistory(trx, entries);
+
+      // A higher limit or a lifted block may clear holds placed for them.
+      await releaseCreditHolds(trx, {
+        companyId: ctx.companyId,
+        customerId: customer.id,
+        actor: 'system',
+        at,
+        reasons: ['credit_limit', 'customer_blocked'],
+        why: request.reason,
+      });
     }
 
     return {
@@ -120,7 +132,7 @@ async function lockCustomer(trx: Tx, companyId: string, customerCode: string) {
   if (!customer) {
     rejectAndRollBack(
       'customer_not_found',
-      `Customer ${customerCode} was not found; create the customer or correct the customer code.`,
+      `Customer ${customerCode} was not found. Create the customer or correct the customer code.`,
       { customerCode },
       '/customerCode',
     );

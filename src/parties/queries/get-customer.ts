@@ -20,32 +20,32 @@ export interface PaymentTermsView {
   description: string;
   netDays: number;
   discountDays: number | null;
-  /** Early-payment discount in percent as a decimal string, such as "2"; null without a discount. */
+  /** Early-payment discount in percent as a decimal string, such as "2", or null without a discount. */
   discountPercent: string | null;
 }
 
-/** A customer as clerks and integrators see it; the credit limit is a decimal string in `currency`. */
+/** A customer as clerks and integrators see it, with the credit limit as a decimal string in `currency`. */
 export interface CustomerView {
   id: string;
   code: string;
   name: string;
   currency: string;
   paymentTerms: PaymentTermsView;
-  /** Credit limit in major units of `currency`, such as "5000.00"; null when the customer has no limit. */
+  /** Credit limit in major units of `currency`, such as "5000.00", or null when the customer has no limit. */
   creditLimit: string | null;
   taxExempt: boolean;
   taxExemptionReason: string | null;
   blocked: boolean;
-  /** The customer's own price list; null when orders use the company default for `currency`. */
+  /** The customer's own price list, or null when orders use the company default for `currency`. */
   priceListCode: string | null;
-  /** The default bill-to address; null only for customers loaded without one. */
+  /** The default bill-to address, or null for a customer stored without one. */
   billTo: CustomerAddressView | null;
   /** Ship-to addresses, the default first. */
   shipTo: CustomerAddressView[];
   createdAt: string;
 }
 
-/** Reads one customer by code with addresses and payment terms; works inside or outside a transaction. */
+/** Reads one customer by code with addresses and payment terms. Works inside or outside a transaction. */
 export async function getCustomer(db: Kysely<DB>, companyId: string, customerCode: string): Promise<CustomerView> {
   const customer = await db
     .selectFrom('customer')
@@ -69,7 +69,7 @@ export async function getCustomer(db: Kysely<DB>, companyId: string, customerCod
   if (!customer) {
     rejectAndRollBack(
       'customer_not_found',
-      `Customer ${customerCode} was not found; create the customer or correct the customer code.`,
+      `Customer ${customerCode} was not found. Create the customer or correct the customer code.`,
       { customerCode },
     );
   }

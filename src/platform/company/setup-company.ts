@@ -13,7 +13,7 @@ export interface SetupCompanyInput {
   currency: string;
   /** ISO 3166-1 alpha-2 code of the company's country, also used for the default warehouse. */
   countryCode: string;
-  /** Whether the default price list holds tax-inclusive (gross) prices. Defaults to false. */
+  /** True when the default price list contains tax-inclusive (gross) prices. Defaults to false. */
   pricesIncludeTax?: boolean;
 }
 
@@ -130,7 +130,8 @@ function validateSetupInput(input: SetupCompanyInput): void {
   }
   if (!isCountryCode(input.countryCode)) {
     throw new RangeError(
-      `Invalid country code "${input.countryCode}" for company ${input.code}: expected an ISO 3166-1 alpha-2 code in upper case, such as "DE"`,
+      `Invalid country code "${input.countryCode}" for company ${input.code}: ` +
+        'expected an ISO 3166-1 alpha-2 code in upper case, such as "DE"',
     );
   }
 }

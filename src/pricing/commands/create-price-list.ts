@@ -11,7 +11,7 @@ import { getPriceList, type PriceListView } from '../queries/get-price-list.js';
 export const createPriceListSchema = z.object({
   code: businessCode,
   currency: currencyCode,
-  /** True when the list's unit prices include tax (gross), as in retail; false for net prices. */
+  /** True when the list's unit prices include tax (gross), as in retail, and false for net prices. */
   pricesIncludeTax: z.boolean(),
   /** The default list is used for customers of its currency that have no list of their own. */
   isDefault: z.boolean().default(false),
@@ -28,7 +28,7 @@ export async function createPriceList(ctx: CommandContext, input: CreatePriceLis
   if (!isKnownCurrency(request.currency)) {
     return reject(
       'unknown_currency',
-      `Unknown currency ${request.currency}; use an ISO 4217 code that o2c knows the minor unit of, such as "EUR".`,
+      `Unknown currency ${request.currency}. Use an ISO 4217 code with a known minor unit, such as "EUR".`,
       { currency: request.currency },
       '/currency',
     );
@@ -53,7 +53,7 @@ export async function createPriceList(ctx: CommandContext, input: CreatePriceLis
     if (isUniqueViolation(error, 'price_list_company_id_code_key')) {
       return reject(
         'duplicate_price_list_code',
-        `Price list code ${request.code} is already in use; choose another code or add items to the existing list.`,
+        `Price list code ${request.code} is already in use. Choose another code or add items to the existing list.`,
         { priceListCode: request.code },
         '/code',
       );
@@ -68,7 +68,8 @@ export async function createPriceList(ctx: CommandContext, input: CreatePriceLis
         .executeTakeFirst();
       return reject(
         'duplicate_default_price_list',
-        `Price list ${current?.code ?? '(unknown)'} is already the default for ${request.currency}; create this list with isDefault false and assign it to customers instead.`,
+        `Price list ${current?.code ?? '(unknown)'} is already the default for ${request.currency}. ` +
+          'Create this list with isDefault false and assign it to customers instead.',
         { currency: request.currency, defaultPriceListCode: current?.code ?? null },
         '/isDefault',
       );

@@ -9,23 +9,23 @@ import { compareDates } from '../../shared/calendar-date.js';
 import { calendarDate, isExistingCalendarDate, numericString } from '../../shared/field-schemas.js';
 import type { PriceListItemView } from '../queries/get-price-list.js';
 
-/** The start date of a price without validFrom, the column default: in force for any order date. */
+/** Start date of a price sent without validFrom. It equals the column default, so the price applies to any order date. */
 const OPEN_START = '1900-01-01';
 
 export const setPriceSchema = z
   .object({
     priceListCode: z.string().min(1, 'must not be empty'),
     sku: z.string().min(1, 'must not be empty'),
-    /** Price of one unit in the list's currency, net or gross as the list says. */
+    /** Price of one unit in the list's currency, net or gross as the list's pricesIncludeTax sets. */
     unitPrice: numericString(18, 6),
     /** Smallest order line quantity the price applies to (a quantity break). */
     minQuantity: numericString(18, 6)
       .refine((text) => /[1-9]/.test(text), 'must be greater than 0')
       .default('1'),
-    /** Makes the price apply to this customer only; absent for every customer of the list. */
+    /** Customer the price is for. Absent means every customer of the list. */
     customerCode: z.string().min(1, 'must not be empty').nullish(),
     validFrom: calendarDate.default(OPEN_START),
-    /** Last day the price applies, inclusive; absent for open-ended. */
+    /** Last day the price applies, inclusive. Absent means open-ended. */
     validTo: calendarDate.nullish(),
   })
   .superRefine((price, context) => {
@@ -64,8 +64,8 @@ export async function setPrice(ctx: CommandContext, input: SetPriceInput): Promi
       return reject(
         'duplicate_price_list_item',
         `Price list ${request.priceListCode} already has a price for SKU ${request.sku} for ${forWhom} from ` +
-          `quantity ${new Dec(request.minQuantity).toString()} starting ${request.validFrom}; ` +
-          'to change the price, add an item with a later validFrom.',
+          `quantity ${new Dec(request.minQuantity).toString()} starting ${request.validFrom}. ` +
+          'To change the price, add an item with a later validFrom.',
         {
           priceListCode: request.priceListCode,
           sku: request.sku,
@@ -89,7 +89,7 @@ async function insertPrice(trx: Tx, companyId: string, request: SetPriceRequest)
   if (!priceList) {
     rejectAndRollBack(
       'price_list_not_found',
-      `Price list ${request.priceListCode} was not found; create it first or correct the price list code.`,
+      `Price list ${request.priceListCode} was not found. Create it first or correct the price list code.`,
       { priceListCode: request.priceListCode },
       '/priceListCode',
     );
@@ -104,7 +104,7 @@ async function insertPrice(trx: Tx, companyId: string, request: SetPriceRequest)
   if (!product) {
     rejectAndRollBack(
       'product_not_found',
-      `Product ${request.sku} was not found; create the product or correct the SKU.`,
+      `Product ${request.sku} was not found. Create the product or correct the SKU.`,
       { sku: request.sku },
       '/sku',
     );
@@ -152,7 +152,7 @@ async function findCustomerId(trx: Tx, companyId: string, customerCode: string, 
   if (!customer) {
     rejectAndRollBack(
       'customer_not_found',
-      `Customer ${customerCode} was not found; create the customer or correct the customer code.`,
+      `Customer ${customerCode} was not found. Create the customer or correct the customer code.`,
       { customerCode },
       '/customerCode',
     );
@@ -160,8 +160,8 @@ async function findCustomerId(trx: Tx, companyId: string, customerCode: string, 
   if (customer.currency !== listCurrency) {
     rejectAndRollBack(
       'currency_mismatch',
-      `Customer ${customerCode} buys in ${customer.currency} but the price list is in ${listCurrency}; ` +
-        `add the price to a ${customer.currency} price list.`,
+      `Customer ${customerCode} buys in ${customer.currency} but the price list is in ${listCurrency}. ` +
+        `Add the price to a ${customer.currency} price list.`,
       { customerCode, customerCurrency: customer.currency, priceListCurrency: listCurrency },
       '/customerCode',
     );

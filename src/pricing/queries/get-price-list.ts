@@ -7,14 +7,14 @@ import type { DB } from '../../platform/schema.js';
 export interface PriceListItemView {
   id: string;
   sku: string;
-  /** The customer this price is for; null when it applies to every customer of the list. */
+  /** Customer the price is for, or null when it applies to every customer of the list. */
   customerCode: string | null;
   /** Smallest order line quantity the price applies to, as a decimal string. */
   minQuantity: string;
-  /** Price of one unit in the list's currency, net or gross as the list says. */
+  /** Price of one unit in the list's currency, net or gross as the list's pricesIncludeTax sets. */
   unitPrice: string;
   validFrom: string;
-  /** Last day the price applies, inclusive; null for open-ended. */
+  /** Last day the price applies, inclusive, or null for open-ended. */
   validTo: string | null;
 }
 
@@ -28,7 +28,7 @@ export interface PriceListView {
   items: PriceListItemView[];
 }
 
-/** Reads one price list by code with all its items; works inside or outside a transaction. */
+/** Reads one price list by code with all its items. Works inside or outside a transaction. */
 export async function getPriceList(db: Kysely<DB>, companyId: string, priceListCode: string): Promise<PriceListView> {
   const priceList = await db
     .selectFrom('price_list')
@@ -39,7 +39,7 @@ export async function getPriceList(db: Kysely<DB>, companyId: string, priceListC
   if (!priceList) {
     rejectAndRollBack(
       'price_list_not_found',
-      `Price list ${priceListCode} was not found; create it first or correct the price list code.`,
+      `Price list ${priceListCode} was not found. Create it first or correct the price list code.`,
       { priceListCode },
     );
   }

@@ -42,7 +42,7 @@ export const setTaxRateSchema = z
       context.addIssue({
         code: 'custom',
         path: ['ratePercent'],
-        message: 'must be above 0 for VAT category S; use Z for zero-rated goods',
+        message: 'must be above 0 for VAT category S. Use Z for zero-rated goods',
       });
     }
   });
@@ -58,7 +58,7 @@ export interface TaxRateView {
 
 export interface SetTaxRateOutcome {
   taxRate: TaxRateView;
-  /** The rate this one replaced; null when the country and tax category had none. */
+  /** The rate this one replaced, or null when the country and tax category had none. */
   previous: TaxRateView | null;
 }
 
