@@ -168,6 +168,44 @@ const INVARIANTS: Invariant[] = [
       HAVING c.last_number <> COALESCE(MAX(i.sequence_number), 0)`,
   },
   {
+    name: 'ledger_entries_balance',
+    description: 'every ledger entry balances: debits = credits',
+    query: sql`
+      SELECT e.id AS entry_id, e.source_type, e.source_id, SUM(l.debit_minor) AS debits, SUM(l.credit_minor) AS credits
+      FROM ledger_entry e JOIN ledger_line l ON l.entry_id = e.id
+      GROUP BY e.id HAVING SUM(l.debit_minor) <> SUM(l.credit_minor)`,
+  },
+  {
+    name: 'ar_control_equals_open_ar',
+    description: 'the accounts receivable control account equals open AR, per customer and currency',
+    query: sql`
+      WITH control AS (
+        SELECT l.customer_id, e.currency, SUM(l.debit_minor) - SUM(l.credit_minor) AS balance
+        FROM ledger_line l JOIN ledger_entry e ON e.id = l.entry_id
+        WHERE l.account = 'accounts_receivable' GROUP BY 1, 2
+      ), open_items AS (
+        SELECT customer_id, currency, SUM(CASE WHEN kind = 'invoice' THEN open_minor ELSE -open_minor END) AS balance
+        FROM invoice GROUP BY 1, 2
+        UNION ALL
+        SELECT customer_id, currency, -SUM(unapplied_minor) FROM payment GROUP BY 1, 2
+      ), open_ar AS (
+        SELECT customer_id, currency, SUM(balance) AS balance FROM open_items GROUP BY 1, 2
+      )
+      SELECT COALESCE(c.customer_id, o.customer_id) AS customer_id, COALESCE(c.currency, o.currency) AS currency,
+             COALESCE(c.balance, 0) AS control_account, COALESCE(o.balance, 0) AS open_ar
+      FROM control c FULL JOIN open_ar o ON o.customer_id = c.customer_id AND o.currency = c.currency
+      WHERE COALESCE(c.balance, 0) <> COALESCE(o.balance, 0)`,
+  },
+  {
+    name: 'documents_posted_once',
+    description: 'every invoice, credit note and payment has exactly one ledger entry',
+    query: sql`
+      SELECT d.kind, d.id, COUNT(e.id) AS entries FROM (
+        SELECT kind, id FROM invoice UNION ALL SELECT 'payment', id FROM payment
+      ) d LEFT JOIN ledger_entry e ON e.source_id = d.id AND e.source_type = d.kind
+      GROUP BY d.kind, d.id HAVING COUNT(e.id) <> 1`,
+  },
+  {
     name: 'order_totals_balance',
     description: 'every sales order: net + tax = gross',
     query: sql`SELECT order_number, net_minor, tax_minor, gross_minor FROM sales_order WHERE net_minor + tax_minor <> gross_minor`,

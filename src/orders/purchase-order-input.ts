@@ -1,9 +1,11 @@
 import { z } from 'zod';
 
-import { CALENDAR_DATE, DECIMAL_STRING } from '../platform/validation.js';
+import { DECIMAL_STRING } from '../platform/validation.js';
+import { calendarDate } from '../shared/field-schemas.js';
 
 const decimal = (what: string) => z.string().regex(DECIMAL_STRING, `${what} must be a decimal string such as "12.50"`);
-const date = z.string().regex(CALENDAR_DATE, 'must be a date as YYYY-MM-DD');
+// calendarDate also rejects dates that do not exist, such as 2024-02-30, which PostgreSQL would raise as an error.
+const date = calendarDate;
 
 export const addressSchema = z.object({
   name: z.string().min(1),

@@ -353,6 +353,29 @@ export interface IdempotencyRecordTable {
   created_at: Generated<Date>;
 }
 
+export type LedgerAccount = 'accounts_receivable' | 'bank' | 'sales_revenue' | 'sales_returns' | 'sales_discounts' | 'output_tax';
+
+export interface LedgerEntryTable {
+  id: Generated<string>;
+  company_id: string;
+  entry_date: string;
+  source_type: 'invoice' | 'credit_note' | 'payment' | 'discount';
+  source_id: string;
+  currency: string;
+  description: string;
+  created_at: Generated<Date>;
+}
+
+export interface LedgerLineTable {
+  id: Generated<string>;
+  company_id: string;
+  entry_id: string;
+  account: LedgerAccount;
+  customer_id: string | null;
+  debit_minor: Generated<bigint>;
+  credit_minor: Generated<bigint>;
+}
+
 export interface DB {
   company: CompanyTable;
   document_counter: DocumentCounterTable;
@@ -379,4 +402,6 @@ export interface DB {
   application: ApplicationTable;
   history: HistoryTable;
   idempotency_record: IdempotencyRecordTable;
+  ledger_entry: LedgerEntryTable;
+  ledger_line: LedgerLineTable;
 }

@@ -30,7 +30,7 @@ export class EventQueue<T> {
   }
 }
 
-/** The instant of a business date at a time of day, in UTC. */
+/** Returns the UTC instant of a business date at a time of day. */
 export function atTime(date: string, time: string): Date {
   return new Date(`${date}T${time}Z`);
 }

@@ -1,6 +1,6 @@
 import type { ReplayReport } from './replay-report.js';
 
-/** The replay report as plain text for a person at a terminal. */
+/** Formats the replay report as plain text for a person at a terminal. */
 export function formatReplayReport(report: ReplayReport): string {
   const lines: string[] = [];
   const add = (text = '') => lines.push(text);

@@ -95,8 +95,8 @@ export async function loadMasterData(ctx: CommandContext, dataset: ReplayDataset
 }
 
 function toAddress(name: string, address: ReplayAddress) {
-  // Both sources leave some address parts empty; the customer record needs a
-  // street and a city, so those say plainly that the source had none.
+  // Both sources leave some address parts empty. The customer record needs a
+  // street and a city, so those fields state that the source had none.
   return {
     name,
     line1: address.line1 ?? 'not recorded',

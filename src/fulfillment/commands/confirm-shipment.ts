@@ -156,8 +156,8 @@ export async function confirmShipment(ctx: CommandContext, request: ConfirmShipm
 }
 
 /**
- * Goods issue for one shipment line. Each UPDATE is conditional, so stock
- * that is not reserved for this line can never leave; a miss is a bug in
+ * Issues the goods of one shipment line. Each UPDATE is conditional, so
+ * stock that is not reserved for this line never leaves. A miss is a bug in
  * planning and fails loudly.
  */
 async function issueGoods(

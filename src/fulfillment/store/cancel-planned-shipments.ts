@@ -3,9 +3,9 @@ import { appendHistory } from '../../platform/history.js';
 
 /**
  * Cancels planned (not yet confirmed) shipments that carry any of the given
- * order lines. Called before their reservations are released, so a planned
- * shipment can never try to ship stock that is no longer held for it; the
- * warehouse plans again from what is still reserved.
+ * order lines. Callers run it before releasing those reservations, so a
+ * planned shipment never tries to ship stock that is no longer held for it.
+ * The warehouse then plans again from what is still reserved.
  */
 export async function cancelPlannedShipments(
   trx: Tx,

@@ -44,9 +44,6 @@ export function registerCustomerRoutes(app: FastifyInstance): void {
     return reply.send(await getCustomerBalance(ctx.db, ctx.companyId, path.value.code, asOf));
   });
 
-  // NOTE: raising the limit or unblocking does not release orders on hold;
-  // a person releases them with POST /orders/:id/release, which runs the
-  // credit and block checks again.
   app.patch('/customers/:code/credit', async (request, reply) => {
     const path = parseInput(customerPath, request.params);
     if (!path.ok) return sendRejection(reply, path.rejection);

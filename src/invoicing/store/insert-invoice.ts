@@ -1,5 +1,6 @@
 import { Dec } from '../../money/index.js';
 import type { Tx } from '../../platform/command.js';
+import { postLedgerEntry } from '../../ledger/store/post-entry.js';
 import { appendHistory } from '../../platform/history.js';
 import type { InvoiceKind } from '../../platform/schema.js';
 import { computeLineAmount } from '../../pricing/rules/line-amount.js';
@@ -137,6 +138,27 @@ export async function insertInvoiceDocument(trx: Tx, document: DocumentInput): P
       )
       .execute();
   }
+
+  const isInvoice = document.kind === 'invoice';
+  await postLedgerEntry(trx, {
+    companyId: document.companyId,
+    entryDate: document.issueDate,
+    sourceType: document.kind,
+    sourceId: invoice.id,
+    currency: document.currency,
+    description: `${isInvoice ? 'Invoice' : 'Credit note'} ${number.documentNumber}`,
+    lines: isInvoice
+      ? [
+          { account: 'accounts_receivable', customerId: document.customerId, debitMinor: totals.grossMinor },
+          { account: 'sales_revenue', creditMinor: totals.netMinor },
+          { account: 'output_tax', creditMinor: totals.taxMinor },
+        ]
+      : [
+          { account: 'sales_returns', debitMinor: totals.netMinor },
+          { account: 'output_tax', debitMinor: totals.taxMinor },
+          { account: 'accounts_receivable', customerId: document.customerId, creditMinor: totals.grossMinor },
+        ],
+  });
 
   await appendHistory(trx, {
     companyId: document.companyId,

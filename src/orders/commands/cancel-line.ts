@@ -18,8 +18,8 @@ export interface CancelLineRequest {
 
 /**
  * Cancels the open quantity of one line and releases its reservation. When
- * nothing stays open on the order, it closes (or is cancelled if nothing
- * shipped); an order on hold is checked again, since a smaller order may
+ * nothing stays open on the order, it closes, or is cancelled if nothing
+ * shipped. An order on hold is checked again, because a smaller order may
  * now fit the credit limit or the stock.
  */
 export async function cancelLine(ctx: CommandContext, request: CancelLineRequest): Promise<Result<OrderView>> {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { isKnownCurrency } from '../../money/index.js';
 import { releaseCreditHolds } from '../../orders/release-credit-holds.js';
 import { runCommand, type CommandContext, type Tx } from '../../platform/command.js';
+import { postLedgerEntry } from '../../ledger/store/post-entry.js';
 import { appendHistory } from '../../platform/history.js';
 import { rejectAndRollBack, type Result } from '../../platform/rejection.js';
 import { CALENDAR_DATE, DECIMAL_STRING, validateInput } from '../../platform/validation.js';
@@ -86,6 +87,19 @@ export async function recordPayment(ctx: CommandContext, input: RecordPaymentInp
       })
       .returning(['id', 'payment_number'])
       .executeTakeFirstOrThrow();
+
+    await postLedgerEntry(trx, {
+      companyId: ctx.companyId,
+      entryDate: request.receivedOn,
+      sourceType: 'payment',
+      sourceId: payment.id,
+      currency: request.currency,
+      description: `Payment ${payment.payment_number} from ${customer.code}`,
+      lines: [
+        { account: 'bank', debitMinor: amountMinor },
+        { account: 'accounts_receivable', customerId: customer.id, creditMinor: amountMinor },
+      ],
+    });
 
     await appendHistory(trx, {
       companyId: ctx.companyId,

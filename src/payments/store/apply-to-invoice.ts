@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 
 import { formatMinorUnits } from '../../money/index.js';
 import type { Tx } from '../../platform/command.js';
+import { postLedgerEntry } from '../../ledger/store/post-entry.js';
 import { appendHistory } from '../../platform/history.js';
 import { rejectAndRollBack } from '../../platform/rejection.js';
 import { earlyPaymentDiscount } from '../../invoicing/rules/payment-terms.js';
@@ -9,6 +10,7 @@ import { loadPaymentTerms } from '../../invoicing/store/payment-terms-store.js';
 
 export interface OpenInvoice {
   id: string;
+  customer_id: string;
   invoice_number: string;
   order_id: string;
   gross_minor: bigint;
@@ -23,7 +25,7 @@ export interface OpenInvoice {
 export async function loadOpenInvoices(trx: Tx, customerId: string): Promise<OpenInvoice[]> {
   return trx
     .selectFrom('invoice')
-    .select(['id', 'invoice_number', 'order_id', 'gross_minor', 'open_minor', 'issue_date', 'due_date', 'payment_terms_code', 'currency'])
+    .select(['id', 'customer_id', 'invoice_number', 'order_id', 'gross_minor', 'open_minor', 'issue_date', 'due_date', 'payment_terms_code', 'currency'])
     .where('customer_id', '=', customerId)
     .where('kind', '=', 'invoice')
     .where('open_minor', '>', 0n)
@@ -106,6 +108,21 @@ export async function applyToInvoice(
       actor: application.actor,
     })
     .execute();
+
+  if (application.discountMinor > 0n) {
+    await postLedgerEntry(trx, {
+      companyId: application.companyId,
+      entryDate: application.appliedOn,
+      sourceType: 'discount',
+      sourceId: application.invoice.id,
+      currency: application.invoice.currency,
+      description: `Early-payment discount on ${application.invoice.invoice_number}`,
+      lines: [
+        { account: 'sales_discounts', debitMinor: application.discountMinor },
+        { account: 'accounts_receivable', customerId: application.invoice.customer_id, creditMinor: application.discountMinor },
+      ],
+    });
+  }
 
   const openAfter = BigInt(invoice.rows[0]!.open_minor);
   await appendHistory(trx, {

@@ -100,7 +100,7 @@ export async function getOrderKpis(db: Kysely<DB>, companyId: string): Promise<O
   };
 }
 
-/** A share as a decimal string with four places, or null when there is nothing to divide by. */
+/** Formats a share as a decimal string with four places, or null when there is nothing to divide by. */
 function ratio(part: number, whole: number): string | null {
   if (whole === 0) return null;
   return new Dec(part).dividedBy(whole).toDecimalPlaces(4).toString();
