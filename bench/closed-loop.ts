@@ -3,8 +3,7 @@ import { performance } from 'node:perf_hooks';
 /** What one request did: `ok` false counts it as failed, with the reason for the report. */
 export type RequestOutcome = { ok: true } | { ok: false; reason: string };
 
-export interface LoopResult {
-  concurrency: number;
+export interface LoopRun {
   /** Requests that completed with ok true. */
   succeeded: number;
   failed: number;
@@ -12,8 +11,8 @@ export interface LoopResult {
   failureSamples: string[];
   /** From the first request's start to the last request's end, in milliseconds. */
   elapsedMs: number;
-  ordersPerSecond: number;
-  latencyMs: LatencySummary;
+  /** Latency of every successful request, in milliseconds, in completion order. */
+  latenciesMs: number[];
 }
 
 export interface LatencySummary {
@@ -38,7 +37,7 @@ export async function runClosedLoop(
   durationMs: number,
   sendRequest: () => Promise<RequestOutcome>,
   signal: AbortSignal,
-): Promise<LoopResult> {
+): Promise<LoopRun> {
   const latencies: number[] = [];
   const failureSamples = new Set<string>();
   let failed = 0;
@@ -68,19 +67,11 @@ export async function runClosedLoop(
   await Promise.all(Array.from({ length: concurrency }, worker));
   const elapsedMs = performance.now() - startedAt;
 
-  return {
-    concurrency,
-    succeeded: latencies.length,
-    failed,
-    failureSamples: [...failureSamples],
-    elapsedMs,
-    ordersPerSecond: latencies.length / (elapsedMs / 1000),
-    latencyMs: summarize(latencies),
-  };
+  return { succeeded: latencies.length, failed, failureSamples: [...failureSamples], elapsedMs, latenciesMs: latencies };
 }
 
 /** Percentiles by nearest rank over every recorded latency; all zero when there are none. */
-function summarize(latencies: number[]): LatencySummary {
+export function summarizeLatencies(latencies: readonly number[]): LatencySummary {
   if (latencies.length === 0) return { p50: 0, p90: 0, p99: 0, max: 0, mean: 0 };
 
   const sorted = Float64Array.from(latencies).sort();

@@ -4,8 +4,10 @@ import { isLogLevel, type LogLevel } from '../src/platform/logger.js';
 
 /** Settings of one benchmark run, from the command line. */
 export interface BenchOptions {
-  /** Seconds each concurrency level runs, per mode. */
+  /** Seconds each concurrency level runs, per mode and round. */
   durationSeconds: number;
+  /** Times each level is measured, HTTP and plain SQL taking turns. */
+  rounds: number;
   /** Seconds of load per mode before the first measurement, which are not counted. */
   warmupSeconds: number;
   /** Numbers of requests in flight at once, one measurement each. */
@@ -26,7 +28,8 @@ plain SQL, on one PostgreSQL server: the embedded one in a temporary folder,
 or DATABASE_URL when it is set.
 
 Options:
-  --duration SECONDS       measurement time per concurrency level and mode (default 10)
+  --duration SECONDS       measurement time per concurrency level, mode and round (default 10)
+  --rounds N               measurements per level, HTTP and plain SQL taking turns (default 1)
   --warmup SECONDS         load per mode before the first measurement, not counted (default 3)
   --levels LIST            comma-separated concurrency levels (default 1,8,32)
   --customers N            customers to spread the orders over (default 100)
@@ -52,6 +55,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | null {
       allowPositionals: false,
       options: {
         duration: { type: 'string', default: '10' },
+        rounds: { type: 'string', default: '1' },
         warmup: { type: 'string', default: '3' },
         levels: { type: 'string', default: '1,8,32' },
         customers: { type: 'string', default: '100' },
@@ -80,6 +84,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | null {
 
   return {
     durationSeconds: parseWholeNumber('--duration', values.duration, 1, 3600),
+    rounds: parseWholeNumber('--rounds', values.rounds, 1, 100),
     warmupSeconds: parseWholeNumber('--warmup', values.warmup, 0, 600),
     levels,
     customers: parseWholeNumber('--customers', values.customers, 1, 10_000),

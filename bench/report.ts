@@ -1,25 +1,6 @@
-import type { LoopResult } from './closed-loop.js';
 import type { MachineFacts } from './machine.js';
 import type { BenchOptions } from './options.js';
-
-/** One mode at one concurrency level, with the CPU time the intake process spent per order. */
-export interface ModeResult extends LoopResult {
-  /**
-   * CPU milliseconds per order of the Node process that ran intake: the
-   * server process over HTTP, the benchmark process for plain SQL.
-   */
-  intakeCpuMsPerOrder: number;
-  /** CPU milliseconds per order of the benchmark process as HTTP client; null for plain SQL. */
-  clientCpuMsPerOrder: number | null;
-}
-
-export interface LevelResult {
-  concurrency: number;
-  http: ModeResult;
-  plainSql: ModeResult;
-  /** HTTP ÷ plain SQL: below 1 for throughput and above 1 for latency when HTTP is slower. */
-  ratio: { ordersPerSecond: number; p50: number };
-}
+import type { LevelResult, Ratio } from './results.js';
 
 export interface BenchReport {
   startedAt: string;
@@ -41,6 +22,7 @@ export function formatMachine(machine: MachineFacts, startedAt: string): string 
   ].join('\n');
 }
 
+/** Formats the settings, the figures and the ratios; formatMachine prints the machine facts above them. */
 export function formatReport(report: BenchReport): string {
   const header = ['level', 'mode', 'orders', 'failed', 'orders/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'intake CPU ms/order', 'client CPU ms/order'];
   const rows: string[][] = [];
@@ -63,18 +45,20 @@ export function formatReport(report: BenchReport): string {
   }
 
   const ratioHeader = ['level', 'throughput HTTP ÷ plain SQL', 'p50 latency HTTP ÷ plain SQL'];
-  const ratioRows = report.levels.map((level) => [String(level.concurrency), level.ratio.ordersPerSecond.toFixed(2), level.ratio.p50.toFixed(2)]);
+  const ratioRows = report.levels.map((level) => [
+    String(level.concurrency),
+    withRange(level.ratio.ordersPerSecond, level.ratioByRound.map((ratio: Ratio) => ratio.ordersPerSecond)),
+    withRange(level.ratio.p50, level.ratioByRound.map((ratio: Ratio) => ratio.p50)),
+  ]);
 
   const settings = report.settings;
   const lines = [
-    formatMachine(report.machine, report.startedAt),
-    '',
-    `${settings.durationSeconds} s per level and mode after ${settings.warmupSeconds} s of warm-up per mode; ` +
+    `${settings.rounds} × ${settings.durationSeconds} s per level and mode after ${settings.warmupSeconds} s of warm-up per mode; ` +
       `${settings.customers} customers, ${settings.products} products, 2-5 lines per order; setup took ${settings.setupSeconds.toFixed(1)} s.`,
     '',
-    formatTable(header, rows),
+    formatTable(header, rows, 2),
     '',
-    formatTable(ratioHeader, ratioRows),
+    formatTable(ratioHeader, ratioRows, 1),
   ];
   for (const level of report.levels) {
     for (const [mode, result] of [['HTTP', level.http], ['plain SQL', level.plainSql]] as const) {
@@ -85,9 +69,16 @@ export function formatReport(report: BenchReport): string {
   return lines.join('\n');
 }
 
-function formatTable(header: string[], rows: string[][]): string {
+/** Formats a ratio, followed by the lowest and highest per-round ratio when there were several rounds. */
+function withRange(ratio: number, byRound: readonly number[]): string {
+  if (byRound.length < 2) return ratio.toFixed(2);
+  return `${ratio.toFixed(2)} (rounds ${Math.min(...byRound).toFixed(2)}-${Math.max(...byRound).toFixed(2)})`;
+}
+
+/** Formats a plain-text table; the first `textColumns` columns are left-aligned, the rest are numbers aligned right. */
+function formatTable(header: string[], rows: string[][], textColumns: number): string {
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   const format = (cells: string[]): string =>
-    cells.map((cell, column) => (column < 2 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ');
+    cells.map((cell, column) => (column < textColumns ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ');
   return [format(header), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.map(format)].join('\n');
 }

@@ -204,6 +204,7 @@ CREATE UNIQUE INDEX sales_order_customer_po
 CREATE UNIQUE INDEX sales_order_idempotency
   ON sales_order (company_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
 CREATE INDEX sales_order_customer_status ON sales_order (customer_id, status);
+CREATE INDEX sales_order_received ON sales_order (company_id, received_at, id);
 
 CREATE TABLE sales_order_line (
   id                    uuid PRIMARY KEY DEFAULT gen_random_uuid(),

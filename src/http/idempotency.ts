@@ -23,7 +23,7 @@ const IN_PROGRESS = 0;
 /**
  * A record still in progress after this long belongs to a request whose
  * process died, so the next request with the key takes it over. Commands run
- * in one short transaction; this bound is a judgment, not a measurement.
+ * in one short transaction, and this bound is a judgment, not a measurement.
  */
 const ABANDONED_AFTER_SECONDS = 120;
 
@@ -146,15 +146,16 @@ export function requestHash(request: FastifyRequest): string {
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (typeof value === 'object' && value !== null) {
-    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    // Code-unit order, the same in every locale. The keys of one object are unique, so none compare equal.
+    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1));
     return Object.fromEntries(entries.map(([key, item]) => [key, sortKeys(item)]));
   }
   return value;
 }
 
 /**
- * Claims the key with an in-progress record, or reports what the existing
- * record says. Tries twice, because the owner of an existing record may
+ * Claims the key with an in-progress record, or returns the state of the
+ * existing record. Tries twice, because the owner of an existing record may
  * release it between the insert and the read.
  */
 async function claimKey(db: Kysely<DB>, companyId: string, key: string, hash: string): Promise<Claim> {

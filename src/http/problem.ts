@@ -29,7 +29,7 @@ export interface ProblemDetails {
   detail: string;
   /** The stable snake_case code that clients branch on. */
   code: RejectionCode | typeof INTERNAL_ERROR_CODE;
-  /** What the rejection was about (SKU, requested, available, ...), as the command reported it. */
+  /** The facts behind the rejection (SKU, requested, available, ...), as the command reported them. */
   facts: Record<string, unknown>;
   /** Present when one or more request fields are to blame. */
   errors?: FieldError[];

@@ -47,10 +47,6 @@ const scopes = new WeakMap<FastifyRequest, RequestScope>();
  * and the actor (O2C-Actor header, else "api") of every company-scoped
  * request before its handler runs. Company ids are cached per code because a
  * company is never deleted or renamed.
- *
- * NOTE: there is no authentication yet, so any client may act for any company
- * under any actor name. This hook is where it would go; until it exists the
- * server binds to 127.0.0.1 unless told otherwise.
  */
 export function registerRequestScope(app: FastifyInstance, options: RequestScopeOptions): void {
   const companyIds = new Map<string, string>();
@@ -66,6 +62,9 @@ export function registerRequestScope(app: FastifyInstance, options: RequestScope
   }
 
   app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+    // NOTE: there is no authentication yet, so any client may act for any
+    // company under any actor name. It belongs here, before the headers are
+    // trusted; until it exists the server listens on 127.0.0.1 by default.
     if (request.is404 || request.routeOptions.config.companyScoped === false) return;
 
     const companyCode = readHeader(request, COMPANY_HEADER, options.defaultCompanyCode, MAX_COMPANY_CODE_LENGTH);

@@ -5,9 +5,9 @@ import { validateInput } from '../platform/validation.js';
 
 /**
  * Helpers that turn path parameters, query strings and bodies into command
- * input. Query and path values arrive as strings; these schemas convert them
- * and report problems the way commands do, as `validation_failed` with a
- * JSON pointer per field.
+ * input. Query and path values arrive as strings, so these schemas convert
+ * them. Problems are reported the way commands report them, as
+ * `validation_failed` with a JSON pointer per field.
  */
 
 /** Largest page a list route returns. */

@@ -45,9 +45,6 @@ export interface ServerOptions {
  * Builds the HTTP API without opening a port; call `listen` (or use
  * `inject` in tests). Bodies carry amounts, prices and quantities as decimal
  * strings, and every error is an RFC 9457 problem.
- *
- * NOTE: there is no authentication yet (see registerRequestScope), so the
- * API trusts the O2C-Company and O2C-Actor headers of any client.
  */
 export function buildServer(options: ServerOptions): FastifyInstance {
   const app = Fastify({
@@ -98,9 +95,9 @@ export async function listen(app: FastifyInstance, options: { port: number; host
 
 /**
  * Turns any error that reaches Fastify into a problem. A rejection thrown by
- * a query and a client error Fastify raised keep their 4xx status; anything
- * else is a bug, logged at error level with the request id and answered
- * with a 500 that names no internals.
+ * a query and a client error Fastify raised keep their 4xx status. Anything
+ * else is a bug: it is logged at error level with the request id, and the
+ * client gets a 500 problem that names no internals.
  */
 function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (error instanceof RejectionError) {

@@ -15,9 +15,14 @@ export function validateInput<T>(schema: z.ZodType<T>, input: unknown): Result<T
   if (parsed.success) return { ok: true, value: parsed.data };
 
   const errors = parsed.error.issues.map((issue) => ({
-    pointer: '/' + issue.path.map((part) => String(part)).join('/'),
+    pointer: toJsonPointer(issue.path),
     message: issue.message,
   }));
   const summary = errors.map((error) => `${error.pointer}: ${error.message}`).join('; ');
   return reject('validation_failed', `Invalid request: ${summary}`, { errors });
+}
+
+/** Builds an RFC 6901 JSON pointer: "" for the whole document, with "~" and "/" escaped. */
+export function toJsonPointer(path: readonly PropertyKey[]): string {
+  return path.map((part) => '/' + String(part).replaceAll('~', '~0').replaceAll('/', '~1')).join('');
 }

@@ -56,6 +56,22 @@ describe('problem responses', () => {
     expect(problem.facts.contentType).toBe('text/plain');
   });
 
+  it('malformed URL is a 400 problem', async () => {
+    const problem = expectProblem(await api.request('GET', '/orders/%E0%A4%A'), 400, 'invalid_request');
+    expect(problem.requestId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('oversized body is a 413 problem', async () => {
+    const body = { customerCode: 'ACME', lines: [{ sku: 'WIDGET', quantity: '1' }], note: 'x'.repeat(2 * 1024 * 1024) };
+    const problem = expectProblem(await api.request('POST', '/orders', { body }), 413, 'payload_too_large');
+    expect(problem.facts.bodyLimit).toBe(1024 * 1024);
+  });
+
+  it('empty JSON body counts as no body', async () => {
+    const response = await api.request('POST', '/orders/SO-9999999/release', { rawBody: '', headers: { 'content-type': 'application/json' } });
+    expectProblem(response, 404, 'order_not_found');
+  });
+
   it('body that is not an object is a 422 problem', async () => {
     const problem = expectProblem(await api.request('POST', '/orders', { body: [1, 2] }), 422, 'validation_failed');
     expect(problem.errors).toEqual([{ pointer: '', detail: 'must be a JSON object' }]);

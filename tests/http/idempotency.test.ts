@@ -73,7 +73,8 @@ describe('Idempotency-Key', () => {
     }
   });
 
-  it('rejection is not stored, so the retry runs again', async () => {
+  it('rejection is not stored', async () => {
+    // It changed nothing, so the retry with the same key runs the command again.
     const headers = { 'Idempotency-Key': 'retry-7' };
     const body = { customerCode: 'ACME', customerPoNumber: 'PO-I7', lines: [{ sku: 'LATER', quantity: '1' }] };
     expectProblem(await api.request('POST', '/orders', { body, headers }), 404, 'product_not_found');

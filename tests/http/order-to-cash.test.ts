@@ -479,7 +479,7 @@ describe('order changes', () => {
     const cancelled = expectStatus(await api.request('POST', `/orders/${changeOrder.id}/cancel`, { body: { reason: 'duplicate of PO-100' } }), 200);
     expect(cancelled.status).toBe('cancelled');
     const shipped = expectProblem(await api.request('POST', `/orders/${mainOrder.id}/cancel`, { body: { reason: 'too late' } }), 409, 'invalid_transition');
-    expect(shipped.facts).toMatchObject({ from: 'closed', action: 'close' });
+    expect(shipped.facts).toMatchObject({ status: 'closed', action: 'cancel' });
   });
 });
 

@@ -12,7 +12,8 @@ describe('problem mapper', () => {
     for (const code of CODES) {
       const status = REJECTION_HTTP_STATUS[code];
       expect(Number.isInteger(status), code).toBe(true);
-      expect(status >= 400 && status <= 599, `${code}: ${status}`).toBe(true);
+      expect(status, code).toBeGreaterThanOrEqual(400);
+      expect(status, code).toBeLessThanOrEqual(599);
       expect(STATUS_CODES[status], `${code}: ${status}`).toBeDefined();
     }
   });

@@ -20,7 +20,7 @@ import { bodyObject, pageQuery, parseInput, positiveIntegerText } from '../route
 
 const HOLD_REASONS = ['credit_limit', 'stock_shortage', 'price_mismatch', 'customer_blocked'] as const satisfies readonly HoldReason[];
 
-/** Why a person acts; it is written to the order's history. */
+/** The reason a person gives for the action, written to the order's history. */
 const reasonText = z.string().trim().min(1, 'must not be empty').max(500, 'must be at most 500 characters');
 
 const orderPath = z.object({ id: z.string().min(1) });

@@ -1,5 +1,6 @@
 import { runCommand, type CommandContext } from '../../platform/command.js';
-import type { Result } from '../../platform/rejection.js';
+import { rejectAndRollBack, type Result } from '../../platform/rejection.js';
+import type { OrderStatus } from '../../platform/schema.js';
 import { resolveHolds } from '../holds.js';
 import { getOrder, type OrderView } from '../queries/get-order.js';
 import { cancelOpenQuantities } from '../store/cancel-open-quantities.js';
@@ -24,6 +25,20 @@ export async function cancelOrder(ctx: CommandContext, request: CancelOrderReque
   return runCommand(ctx, `${action}-order`, async (trx) => {
     const at = ctx.clock.now();
     const order = await lockOrder(trx, ctx.companyId, request.orderId);
+    if (order.status === 'closed' || order.status === 'cancelled') {
+      rejectAndRollBack('invalid_transition', `Sales order ${order.order_number} is already ${order.status}; nothing is left to ${action}.`, {
+        orderNumber: order.order_number,
+        status: order.status,
+        action,
+      });
+    }
+    if (action === 'reject' && order.status !== 'on_hold') {
+      rejectAndRollBack('invalid_transition', `Sales order ${order.order_number} is ${order.status}; only an order on hold can be rejected, so cancel it instead.`, {
+        orderNumber: order.order_number,
+        status: order.status,
+        action,
+      });
+    }
     const linesBefore = await loadOrderLines(trx, order.id);
     const holds = await loadActiveHolds(trx, order.id);
 
@@ -34,10 +49,25 @@ export async function cancelOrder(ctx: CommandContext, request: CancelOrderReque
 
     const lines = await loadOrderLines(trx, order.id);
     const shippedSomething = lines.some((line) => !isZero(line.quantity_shipped));
+    let from: OrderStatus = order.status;
+    if (shippedSomething && from === 'on_hold') {
+      // The lifecycle has no on_hold → closed row. The holds are resolved
+      // above, so the order passes through confirmed, as cancelLine does.
+      from = await transitionOrder(trx, {
+        companyId: ctx.companyId,
+        orderId: order.id,
+        from,
+        action: 'release',
+        snapshot: toSnapshot(lines, 0),
+        actor: ctx.actor,
+        at,
+        reason: request.reason,
+      });
+    }
     await transitionOrder(trx, {
       companyId: ctx.companyId,
       orderId: order.id,
-      from: order.status,
+      from,
       action: shippedSomething ? 'close' : action,
       snapshot: toSnapshot(lines, 0),
       actor: ctx.actor,

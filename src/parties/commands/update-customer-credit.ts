@@ -33,14 +33,15 @@ export interface UpdateCustomerCreditOutcome {
   previouslyBlocked: boolean;
   /** History events written. Empty when the request matched the current values. */
   events: CustomerCreditEvent[];
+  /** Order numbers confirmed because their credit or block hold no longer applies. */
+  releasedOrders: string[];
 }
 
 /**
  * Sets a customer's credit limit, blocks or unblocks the customer, and writes
- * one history row per change with the reason.
- *
- * NOTE: raising the limit or unblocking does not release orders on hold.
- * Releasing them is left to the caller, after this transaction commits.
+ * one history row per change with the reason. The customer's orders on
+ * credit or block hold are checked again in the same transaction, so a
+ * higher limit or a lifted block confirms the orders it now allows.
  */
 export async function updateCustomerCredit(
   ctx: CommandContext,
@@ -93,6 +94,7 @@ export async function updateCustomerCredit(
       });
     }
 
+    let releasedOrders: string[] = [];
     if (entries.length > 0) {
       await trx
         .updateTable('customer')
@@ -102,7 +104,7 @@ export async function updateCustomerCredit(
       await appendHistory(trx, entries);
 
       // A higher limit or a lifted block may clear holds placed for them.
-      await releaseCreditHolds(trx, {
+      releasedOrders = await releaseCreditHolds(trx, {
         companyId: ctx.companyId,
         customerId: customer.id,
         actor: 'system',
@@ -117,6 +119,7 @@ export async function updateCustomerCredit(
       previousCreditLimitMinor: customer.credit_limit_minor,
       previouslyBlocked: customer.blocked,
       events: entries.map((entry) => entry.event),
+      releasedOrders,
     };
   });
 }

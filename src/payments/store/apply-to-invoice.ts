@@ -79,7 +79,12 @@ export async function applyToInvoice(
     rejectAndRollBack(
       'over_application',
       `Invoice ${application.invoice.invoice_number} has less open than ${formatMinorUnits(settles, application.invoice.currency)} ${application.invoice.currency}; apply at most its open amount.`,
-      { invoiceNumber: application.invoice.invoice_number, requested: settles },
+      {
+        invoiceNumber: application.invoice.invoice_number,
+        currency: application.invoice.currency,
+        requested: formatMinorUnits(settles, application.invoice.currency),
+        open: formatMinorUnits(application.invoice.open_minor, application.invoice.currency),
+      },
     );
   }
 
@@ -91,7 +96,7 @@ export async function applyToInvoice(
     rejectAndRollBack(
       'over_application',
       `Payment ${application.paymentNumber} has less unapplied than ${formatMinorUnits(application.amountMinor, application.invoice.currency)}; apply at most what is left of it.`,
-      { paymentNumber: application.paymentNumber, requested: application.amountMinor },
+      { paymentNumber: application.paymentNumber, currency: application.invoice.currency, requested: formatMinorUnits(application.amountMinor, application.invoice.currency) },
     );
   }
 
