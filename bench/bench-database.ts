@@ -16,7 +16,7 @@ const INSUFFICIENT_PRIVILEGE = '42501';
 /** A fresh, migrated database that exists only for one benchmark run. */
 export interface BenchDatabase extends Database {
   connectionString: string;
-  /** Where the server comes from, for the report. */
+  /** Origin of the server, for the report. */
   serverKind: 'embedded' | 'embedded-ephemeral' | 'DATABASE_URL';
   /** Closes the pool, drops the database and stops the embedded server with its folder, if this run started one. */
   drop(): Promise<void>;
@@ -96,7 +96,8 @@ export async function createBenchDatabase(options: { logger: Logger; ephemeral: 
     throw error;
   }
 
-  const serverKind = embedded === undefined ? 'DATABASE_URL' : options.ephemeral ? 'embedded-ephemeral' : 'embedded';
+  let serverKind: BenchDatabase['serverKind'] = 'DATABASE_URL';
+  if (embedded !== undefined) serverKind = options.ephemeral ? 'embedded-ephemeral' : 'embedded';
   return { ...database, connectionString, serverKind, drop };
 }
 
@@ -126,8 +127,8 @@ export async function resetOrders(pool: pg.Pool): Promise<void> {
   try {
     // VACUUM cannot run inside a transaction block, so these run one by one.
     await client.query('VACUUM ANALYZE');
-    // A checkpoint now, instead of one that starts in the middle of a measurement.
-    // It needs superuser or pg_checkpoint, which a DATABASE_URL user may lack.
+    // Checkpoints now, so that no checkpoint starts in the middle of the measurement.
+    // CHECKPOINT needs superuser or pg_checkpoint, which a DATABASE_URL user may lack.
     await client.query('CHECKPOINT').catch((error: unknown) => {
       if (sqlState(error) !== INSUFFICIENT_PRIVILEGE) throw error;
     });

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 
-/** What one request did: `ok` false counts it as failed, with the reason for the report. */
+/** Outcome of one request. A failed request carries its reason for the report. */
 export type RequestOutcome = { ok: true } | { ok: false; reason: string };
 
 export interface LoopRun {
@@ -70,7 +70,7 @@ export async function runClosedLoop(
   return { succeeded: latencies.length, failed, failureSamples: [...failureSamples], elapsedMs, latenciesMs: latencies };
 }
 
-/** Percentiles by nearest rank over every recorded latency; all zero when there are none. */
+/** Computes nearest-rank percentiles over every recorded latency. All are zero when there are none. */
 export function summarizeLatencies(latencies: readonly number[]): LatencySummary {
   if (latencies.length === 0) return { p50: 0, p90: 0, p99: 0, max: 0, mean: 0 };
 

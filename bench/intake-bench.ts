@@ -52,8 +52,13 @@ async function main(): Promise<number> {
   }
 
   const interrupt = new AbortController();
-  process.once('SIGINT', () => {
-    progress('interrupted; stopping the measurement and dropping the benchmark database (press Ctrl+C again to quit at once)');
+  // Every Ctrl+C waits for the cleanup, because quitting at once would leave the embedded server running.
+  process.on('SIGINT', () => {
+    if (interrupt.signal.aborted) {
+      progress('still stopping the HTTP server and dropping the benchmark database');
+      return;
+    }
+    progress('interrupted; stopping the measurement and dropping the benchmark database');
     interrupt.abort();
   });
 
@@ -182,8 +187,13 @@ function cpuMilliseconds(after: NodeJS.CpuUsage, before: NodeJS.CpuUsage): numbe
   return (after.user - before.user + after.system - before.system) / 1000;
 }
 
+/** Error for a run stopped with Ctrl+C, reported without a stack trace. */
+class InterruptedError extends Error {
+  override readonly name = 'InterruptedError';
+}
+
 function throwIfAborted(signal: AbortSignal): void {
-  if (signal.aborted) throw new Error('The benchmark was interrupted; no figures were printed.');
+  if (signal.aborted) throw new InterruptedError('The benchmark was interrupted, so it printed no figures.');
 }
 
 async function cleanUp(server: ServerProcess | undefined, database: BenchDatabase): Promise<void> {
@@ -204,6 +214,11 @@ main().then(
     process.exitCode = exitCode;
   },
   (error: unknown) => {
+    if (error instanceof InterruptedError || error instanceof UsageError) {
+      process.stderr.write(`bench: ${error.message}\n`);
+      process.exitCode = error instanceof InterruptedError ? 130 : 2;
+      return;
+    }
     process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exitCode = 1;
   },

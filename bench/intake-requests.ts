@@ -4,13 +4,13 @@ import type { RequestOutcome } from './closed-loop.js';
 import { submitOrderWithPlainSql } from './plain-sql-intake.js';
 import type { BenchPurchaseOrder } from './purchase-orders.js';
 
-/** The actor of orders sent without an O2C-Actor header; the plain-SQL path writes the same one. */
+/** Actor of orders sent without an O2C-Actor header. The plain-SQL path writes the same actor. */
 export const INTAKE_ACTOR = 'api';
 
 /**
  * Sends one purchase order to POST /orders. Only a 201 with a confirmed
- * sales order counts as success; anything else is a failure with the status
- * and the start of the body.
+ * sales order counts as success. Any other response is a failure that
+ * reports the status and the start of the body.
  */
 export async function postOrder(baseUrl: string, po: BenchPurchaseOrder): Promise<RequestOutcome & { orderId?: string }> {
   const response = await fetch(`${baseUrl}/orders`, {
@@ -33,7 +33,7 @@ export async function postOrder(baseUrl: string, po: BenchPurchaseOrder): Promis
   return { ok: true, orderId: order.id };
 }
 
-/** Runs the plain-SQL intake for one purchase order; only a newly created, confirmed order counts as success. */
+/** Runs the plain-SQL intake for one purchase order. Only a newly created, confirmed order counts as success. */
 export async function insertOrderWithPlainSql(
   pool: pg.Pool,
   companyId: string,

@@ -12,7 +12,7 @@ export interface MachineFacts {
   postgresServer: string;
 }
 
-/** Collects what the figures depend on; the PostgreSQL facts come from the running server. */
+/** Collects the facts about the machine that the figures depend on. The PostgreSQL facts come from the running server. */
 export function describeMachine(postgresVersion: string, postgresServer: string): MachineFacts {
   const cpuModel = os.cpus()[0]?.model.trim() ?? 'unknown';
   return {

@@ -16,8 +16,8 @@ export const BENCH_COMPANY_CODE = 'BENCH';
 const CURRENCY = 'EUR';
 
 /**
- * Stock received per product. Orders take at most 10 units a line, so this
- * covers millions of orders and no order waits for stock.
+ * Stock received per product. An order line takes at most 10 units, so each
+ * product covers 10 million order lines and no order waits for stock.
  */
 const STOCK_PER_PRODUCT = '100000000';
 
@@ -98,16 +98,16 @@ export async function createMasterData(
   return { companyId, customerCodes, skus };
 }
 
-/** A unit price from 1.00 to 199.99 that differs from product to product. */
+/** Returns a unit price from 1.00 to 199.99 that differs from product to product. */
 function unitPriceOf(index: number): string {
   const euros = 1 + ((index * 37) % 199);
   const cents = (index * 13) % 100;
   return `${euros}.${pad(cents, 2)}`;
 }
 
-function expectOk<T>(result: Result<T>, what: string): T {
+function expectOk<T>(result: Result<T>, description: string): T {
   if (!result.ok) {
-    throw new Error(`Benchmark setup failed to create ${what}: ${result.rejection.code}: ${result.rejection.message}`);
+    throw new Error(`Benchmark setup failed to create ${description}: ${result.rejection.code}: ${result.rejection.message}`);
   }
   return result.value;
 }

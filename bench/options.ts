@@ -14,9 +14,9 @@ export interface BenchOptions {
   levels: number[];
   customers: number;
   products: number;
-  /** Turns off fsync and synchronous commit on the embedded server; ignored with DATABASE_URL. */
+  /** Turns off fsync and synchronous commit on the embedded server. Ignored with DATABASE_URL. */
   ephemeral: boolean;
-  /** Log level of the HTTP server process; at info it logs every request. */
+  /** Log level of the HTTP server process. At info it logs every request. */
   serverLogLevel: LogLevel;
   json: boolean;
 }
@@ -40,12 +40,12 @@ Options:
   --help                   print this help
 `;
 
-/** Raised for invalid command-line input; the message names the option and the fix. */
+/** Error for invalid command-line input. The message names the option and the fix. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-/** Parses the command line; returns null when --help was given. */
+/** Parses the command line. Returns null when --help was given. */
 export function parseBenchOptions(argv: string[]): BenchOptions | null {
   let parsed;
   try {

@@ -9,8 +9,8 @@ import type { BenchPurchaseOrder } from './purchase-orders.js';
  * Submits the same purchase order (under two PO numbers) over HTTP and
  * through the plain-SQL intake, and throws unless both wrote the same rows:
  * the order's status, amounts and ship-to, every line with its price, tax,
- * reservation and promised date, the reservations, the holds and the history
- * events. Ids, order numbers, PO numbers and times may differ.
+ * reservation and promised date, the reservation rows, the order holds and
+ * the history events. Ids, order numbers, PO numbers and times may differ.
  */
 export async function checkParity(pool: pg.Pool, baseUrl: string, companyId: string, po: BenchPurchaseOrder): Promise<void> {
   const overHttp = await postOrder(baseUrl, { ...po, customerPoNumber: `${po.customerPoNumber}-HTTP` });

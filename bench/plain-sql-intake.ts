@@ -65,9 +65,9 @@ interface Hold {
 }
 
 /**
- * Order intake written by hand with pg, for the benchmark's baseline: one
- * transaction that locks the customer, prices and taxes the lines, checks
- * credit exposure, inserts the order and its lines, reserves stock and
+ * Runs order intake written by hand with pg, the benchmark's baseline. One
+ * transaction locks the customer, prices and taxes the lines, checks credit
+ * exposure and inserts the order and its lines. It then reserves stock and
  * confirms the order or puts it on hold, with the history rows that intake
  * writes. It leaves out what submitOrder adds around that work: input
  * validation, Kysely, the deadlock retry, the lifecycle table, and the reads
@@ -235,7 +235,7 @@ async function priceAndTaxLines(
       throw new Error(`Plain-SQL intake: no price for SKU ${sku} on ${order.orderDate}.`);
     }
 
-    // A tax-exempt customer gets category E at 0 %; otherwise the ship-to country's rate wins over the '*' rate.
+    // A tax-exempt customer gets category E at 0 %. Otherwise the ship-to country's rate wins over the '*' rate.
     let vatCategoryCode = 'E';
     let ratePercent = '0';
     if (!customer.tax_exempt) {
@@ -302,8 +302,8 @@ async function checkCredit(client: pg.PoolClient, customer: CustomerRow, orderGr
 
 /**
  * Reserves every stocked line in product order, as intake does, so that
- * concurrent orders lock stock rows in the same order and cannot deadlock.
- * Returns a `stock_shortage` hold for lines not fully reserved.
+ * concurrent orders lock stock rows in the same order and do not deadlock
+ * each other. Returns a `stock_shortage` hold for lines not fully reserved.
  */
 async function reserveLines(
   client: pg.PoolClient,
@@ -312,7 +312,10 @@ async function reserveLines(
   lines: readonly TaxedLine[],
   lineIds: Map<number, string>,
 ): Promise<Hold | null> {
-  const ordered = [...lines].sort((a, b) => (a.product_id < b.product_id ? -1 : a.product_id > b.product_id ? 1 : a.position - b.position));
+  const ordered = [...lines].sort((a, b) => {
+    if (a.product_id === b.product_id) return a.position - b.position;
+    return a.product_id < b.product_id ? -1 : 1;
+  });
 
   const shortLines: Record<string, unknown>[] = [];
   for (const line of ordered) {

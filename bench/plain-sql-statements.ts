@@ -4,9 +4,9 @@
  * intake runs, so both paths do the same database work.
  *
  * NOTE: these are copies. When src/receivables/store/credit-exposure.ts or
- * src/inventory/store/stock-reservation.ts change, change them here too;
- * the parity check at the start of every run compares the rows both paths
- * write, but not the SQL they run.
+ * src/inventory/store/stock-reservation.ts change, change them here too.
+ * The parity check at the start of every run compares the rows that both
+ * paths write, but not the SQL they run.
  */
 
 export const LOCK_CUSTOMER = `
@@ -33,10 +33,11 @@ export const DEFAULT_SHIP_TO = `
   LIMIT 1`;
 
 /**
- * Products of the order lines with the price that selectPrice would choose
- * (this customer's price before the general one, then the greatest quantity
- * break, then the latest start date) and the line amount in minor units,
- * rounded once, half away from zero. Lines keep their request order.
+ * Products of the order lines, each with the price that selectPrice would
+ * choose and the line amount in minor units, rounded once, half away from
+ * zero. selectPrice prefers this customer's price to the general one, then
+ * the greatest quantity break, then the latest start date. Lines keep their
+ * request order.
  * $1 company, $2 SKUs, $3 quantities, $4 price list, $5 customer,
  * $6 order date, $7 minor-unit exponent.
  */
@@ -148,10 +149,11 @@ export const INSERT_RESERVATIONS = `
   ON CONFLICT (order_line_id, warehouse_id) DO UPDATE SET quantity = reservation.quantity + excluded.quantity`;
 
 /**
- * Adds what was reserved to the line and sets its promised ship date: the
- * order date when the line is fully reserved, else the order date plus the
- * product's replenishment lead time, as promiseShipDate does for a line
- * without a requested date. $1 line, $2 reserved quantities, $3 order date, $4 lead time.
+ * Adds the reserved quantities to the line and sets its promised ship date.
+ * That is the order date when the line is fully reserved, else the order
+ * date plus the product's replenishment lead time, as promiseShipDate
+ * computes it for a line without a requested date.
+ * $1 line, $2 reserved quantities, $3 order date, $4 lead time.
  */
 export const RECORD_LINE_RESERVATION = `
   UPDATE sales_order_line l

@@ -7,7 +7,7 @@ export interface BenchReport {
   machine: MachineFacts;
   settings: Omit<BenchOptions, 'json'> & { setupSeconds: number };
   levels: LevelResult[];
-  /** True when any request failed; the figures of such a run are not valid. */
+  /** True when any request failed. The figures of such a run are not valid. */
   failed: boolean;
 }
 
@@ -22,7 +22,7 @@ export function formatMachine(machine: MachineFacts, startedAt: string): string 
   ].join('\n');
 }
 
-/** Formats the settings, the figures and the ratios; formatMachine prints the machine facts above them. */
+/** Formats the settings, the figures and the ratios. formatMachine formats the machine facts that go above them. */
 export function formatReport(report: BenchReport): string {
   const header = ['level', 'mode', 'orders', 'failed', 'orders/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'intake CPU ms/order', 'client CPU ms/order'];
   const rows: string[][] = [];
@@ -75,7 +75,7 @@ function withRange(ratio: number, byRound: readonly number[]): string {
   return `${ratio.toFixed(2)} (rounds ${Math.min(...byRound).toFixed(2)}-${Math.max(...byRound).toFixed(2)})`;
 }
 
-/** Formats a plain-text table; the first `textColumns` columns are left-aligned, the rest are numbers aligned right. */
+/** Formats a plain-text table. The first `textColumns` columns are left-aligned, and the numbers after them right-aligned. */
 function formatTable(header: string[], rows: string[][], textColumns: number): string {
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   const format = (cells: string[]): string =>

@@ -4,7 +4,7 @@ import { summarizeLatencies, type LatencySummary, type LoopRun } from './closed-
 export interface ModeRun extends LoopRun {
   /** CPU milliseconds of the Node process that ran intake: the server process over HTTP, the benchmark process for plain SQL. */
   intakeCpuMs: number;
-  /** CPU milliseconds of the benchmark process as HTTP client; null for plain SQL, where client and intake share a process. */
+  /** CPU milliseconds of the benchmark process as HTTP client. Null for plain SQL, where client and intake share a process. */
   clientCpuMs: number | null;
 }
 
@@ -37,7 +37,7 @@ export interface LevelResult {
   ratioByRound: Ratio[];
 }
 
-/** Combines the rounds of each mode and computes the ratios; `rounds` holds one [HTTP, plain SQL] pair per round. */
+/** Combines the rounds of each mode and computes the ratios. `rounds` contains one [HTTP, plain SQL] pair per round. */
 export function combineLevel(concurrency: number, rounds: readonly (readonly [ModeRun, ModeRun])[]): LevelResult {
   const http = combineRuns(rounds.map(([httpRun]) => httpRun));
   const plainSql = combineRuns(rounds.map(([, plainSqlRun]) => plainSqlRun));

@@ -12,7 +12,7 @@ export interface ServerProcess {
   baseUrl: string;
   /** CPU time the server process has used since it started. */
   cpuUsage(): Promise<NodeJS.CpuUsage>;
-  /** Closes the server and its pool and waits for the process to exit; kills it after 10 s. */
+  /** Closes the server and its pool and waits for the process to exit. Kills the process after 10 s. */
   stop(): Promise<void>;
 }
 
@@ -47,7 +47,7 @@ function send(child: ChildProcess, request: ServerRequest): void {
   child.send(request);
 }
 
-/** Sends a request through `ask` and waits for the reply of the given type; a `failed` reply or an exit rejects. */
+/** Sends a request through `ask` and waits for the reply of the given type. A `failed` reply, an exit or a timeout rejects. */
 function nextReply<T extends ServerReply['type']>(
   child: ChildProcess,
   type: T,

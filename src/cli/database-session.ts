@@ -6,6 +6,11 @@ export interface SessionOptions {
   data?: string;
   /** Logs go to stderr so that stdout carries only the command's output, e.g. --json. */
   logLevel?: string;
+  /**
+   * False when the command handles SIGINT/SIGTERM itself and stops the
+   * database after draining its own work, as `serve` does with HTTP requests.
+   */
+  stopOnSignals?: boolean;
 }
 
 /**
@@ -18,7 +23,7 @@ export async function withDatabase<T>(options: SessionOptions, work: (database: 
   // The lifecycle table is checked before any order can move along it.
   validateTransitionTable();
 
-  const database = await startDatabase({ logger, dataDir: options.data });
+  const database = await startDatabase({ logger, dataDir: options.data, stopOnSignals: options.stopOnSignals ?? true });
   try {
     return await work(database, logger);
   } finally {

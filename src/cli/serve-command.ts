@@ -28,7 +28,7 @@ export function registerServeCommand(program: Command): void {
       const port = options.port === undefined ? config.httpPort : parsePort(options.port);
       const host = options.host ?? config.httpHost;
 
-      await withDatabase({ data: options.data }, async (database, logger) => {
+      await withDatabase({ data: options.data, stopOnSignals: false }, async (database, logger) => {
         let companyCode = options.company ?? (options.demo ? DEMO_COMPANY : 'MAIN');
         if (options.demo && !(await findCompany(database.db, DEMO_COMPANY))) {
           logger.info({ corpus: options.corpus }, 'loading the Northwind demo data; this runs once, on first start');

@@ -394,7 +394,10 @@ describe('payments', () => {
   it('impossible received date', async () => {
     const scenario = await billingScenario();
 
-    expectRejection(await pay(scenario, { amount: '10.00', receivedOn: '2024-02-30' }), 'validation_failed');
+    const rejection = expectRejection(await pay(scenario, { amount: '10.00', receivedOn: '2024-02-30' }), 'validation_failed');
+
+    expect((rejection.facts.errors as { pointer: string }[]).map((error) => error.pointer)).toEqual(['/receivedOn']);
+    expect(await countRows(scenario.db, 'payment', scenario.companyId)).toBe(0);
   });
 
   it('same idempotency key pays once', async () => {

@@ -7,7 +7,8 @@ import { runCommand, type CommandContext, type Tx } from '../../platform/command
 import { postLedgerEntry } from '../../ledger/store/post-entry.js';
 import { appendHistory } from '../../platform/history.js';
 import { rejectAndRollBack, type Result } from '../../platform/rejection.js';
-import { CALENDAR_DATE, DECIMAL_STRING, validateInput } from '../../platform/validation.js';
+import { DECIMAL_STRING, validateInput } from '../../platform/validation.js';
+import { calendarDate } from '../../shared/field-schemas.js';
 import { getPayment, type PaymentView } from '../queries/get-payment.js';
 import { amountToMinor, applyOldestFirst, applyToNamedInvoices } from '../store/apply-payment-lines.js';
 
@@ -15,7 +16,8 @@ const recordPaymentSchema = z.object({
   customerCode: z.string().min(1),
   amount: z.string().regex(DECIMAL_STRING, 'amount must be a decimal string such as "125.40"'),
   currency: z.string().refine(isKnownCurrency, 'currency must be an ISO 4217 code such as "EUR"'),
-  receivedOn: z.string().regex(CALENDAR_DATE, 'receivedOn must be a date as YYYY-MM-DD'),
+  // calendarDate also rejects dates that do not exist, such as 2024-02-30, which PostgreSQL would raise as an error.
+  receivedOn: calendarDate,
   method: z.enum(['bank_transfer', 'card', 'check', 'cash', 'direct_debit', 'other']).default('bank_transfer'),
   reference: z.string().max(200).nullish(),
   /** Named invoices to pay; when omitted, cash goes to the oldest open invoices. */
