@@ -62,6 +62,11 @@ async function main(): Promise<number> {
     interrupt.abort();
   });
 
+  return runBench(options, interrupt.signal);
+}
+
+/** Sets up the database and the server, measures, prints the report, and always cleans up. Returns the exit code. */
+async function runBench(options: BenchOptions, signal: AbortSignal): Promise<number> {
   validateTransitionTable();
   const logger = createLogger({ level: 'warn', name: 'o2c.bench', destination: 'stderr' });
   const startedAt = new Date().toISOString();
@@ -86,7 +91,7 @@ async function main(): Promise<number> {
     const setupStart = performance.now();
     const masterData = await createMasterData(database.db, systemClock, logger, options);
     const setupSeconds = (performance.now() - setupStart) / 1000;
-    throwIfAborted(interrupt.signal);
+    throwIfAborted(signal);
 
     server = await startServerProcess({
       connectionString: database.connectionString,
@@ -106,26 +111,11 @@ async function main(): Promise<number> {
     if (options.warmupSeconds > 0) {
       for (const intake of intakes) {
         progress(`warming up ${intake.name} for ${options.warmupSeconds} s at concurrency ${maxLevel}`);
-        await measure(intake, maxLevel, options.warmupSeconds, masterData, `warm-up-${intake.prefix}`, `W${intake.prefix}`, interrupt.signal);
+        await measure(intake, maxLevel, options.warmupSeconds, masterData, `warm-up-${intake.prefix}`, `W${intake.prefix}`, signal);
       }
     }
 
-    const levels: LevelResult[] = [];
-    for (const concurrency of options.levels) {
-      const rounds: (readonly [ModeRun, ModeRun])[] = [];
-      for (let round = 1; round <= options.rounds; round += 1) {
-        const runs: ModeRun[] = [];
-        for (const intake of intakes) {
-          await resetOrders(database.pool);
-          progress(`measuring ${intake.name} at concurrency ${concurrency} for ${options.durationSeconds} s (round ${round} of ${options.rounds})`);
-          // Both modes get the same seed, so they receive the same purchase orders.
-          const seed = `level-${concurrency}-round-${round}`;
-          runs.push(await measure(intake, concurrency, options.durationSeconds, masterData, seed, `${intake.prefix}${concurrency}R${round}`, interrupt.signal));
-        }
-        rounds.push([runs[0]!, runs[1]!]);
-      }
-      levels.push(combineLevel(concurrency, rounds));
-    }
+    const levels = await measureLevels(intakes, options, masterData, database.pool, signal);
 
     const { json: _json, ...settings } = options;
     const report: BenchReport = {
@@ -141,6 +131,36 @@ async function main(): Promise<number> {
     progress('stopping the HTTP server and dropping the benchmark database');
     await cleanUp(server, database);
   }
+}
+
+/**
+ * Measures every level for the given number of rounds. HTTP and plain SQL
+ * take turns, and each measurement starts from freshly reset orders.
+ */
+async function measureLevels(
+  intakes: readonly Intake[],
+  options: BenchOptions,
+  masterData: MasterData,
+  pool: pg.Pool,
+  signal: AbortSignal,
+): Promise<LevelResult[]> {
+  const levels: LevelResult[] = [];
+  for (const concurrency of options.levels) {
+    const rounds: (readonly [ModeRun, ModeRun])[] = [];
+    for (let round = 1; round <= options.rounds; round += 1) {
+      const runs: ModeRun[] = [];
+      for (const intake of intakes) {
+        await resetOrders(pool);
+        progress(`measuring ${intake.name} at concurrency ${concurrency} for ${options.durationSeconds} s (round ${round} of ${options.rounds})`);
+        // Both modes get the same seed, so they receive the same purchase orders.
+        const seed = `level-${concurrency}-round-${round}`;
+        runs.push(await measure(intake, concurrency, options.durationSeconds, masterData, seed, `${intake.prefix}${concurrency}R${round}`, signal));
+      }
+      rounds.push([runs[0]!, runs[1]!]);
+    }
+    levels.push(combineLevel(concurrency, rounds));
+  }
+  return levels;
 }
 
 function createIntakes(server: ServerProcess, pool: pg.Pool, companyId: string): Intake[] {

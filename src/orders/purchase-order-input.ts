@@ -1,11 +1,20 @@
 import { z } from 'zod';
 
+import { Dec } from '../money/index.js';
 import { DECIMAL_STRING } from '../platform/validation.js';
-import { calendarDate } from '../shared/field-schemas.js';
+import { calendarDate, numericString } from '../shared/field-schemas.js';
 
-const decimal = (what: string) => z.string().regex(DECIMAL_STRING, `${what} must be a decimal string such as "12.50"`);
 // calendarDate also rejects dates that do not exist, such as 2024-02-30, which PostgreSQL would raise as an error.
 const date = calendarDate;
+
+// Quantities and prices fit numeric(18, 6) and discounts numeric(7, 4), as in
+// the schema, so nothing the customer sent is rounded away or overflows.
+const quantity = numericString(18, 6).refine((text) => /[1-9]/.test(text), 'must be greater than zero');
+const unitPrice = numericString(18, 6);
+const discountPercent = numericString(7, 4).refine(
+  (text) => !DECIMAL_STRING.test(text) || new Dec(text).lte(100),
+  'must be from 0 to 100',
+);
 
 export const addressSchema = z.object({
   name: z.string().min(1),
@@ -31,9 +40,9 @@ export const purchaseOrderSchema = z.object({
       z.object({
         sku: z.string().min(1),
         // No sign is allowed, so any non-zero digit means the quantity is above zero.
-        quantity: decimal('quantity').refine((text) => /[1-9]/.test(text), 'quantity must be greater than zero'),
-        expectedUnitPrice: decimal('expectedUnitPrice').nullish(),
-        discountPercent: decimal('discountPercent').nullish(),
+        quantity,
+        expectedUnitPrice: unitPrice.nullish(),
+        discountPercent: discountPercent.nullish(),
         requestedDate: date.nullish(),
       }),
     )

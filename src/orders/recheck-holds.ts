@@ -2,7 +2,7 @@ import { Dec } from '../money/index.js';
 import { reserveStock } from '../inventory/store/stock-reservation.js';
 import type { Tx } from '../platform/command.js';
 import { checkCredit } from '../receivables/rules/credit-check.js';
-import { loadExposureParts } from '../receivables/store/credit-exposure.js';
+import { loadExposureParts, loadUnbilledOrderValue } from '../receivables/store/credit-exposure.js';
 import { resolveHolds, type HoldReason } from './holds.js';
 import { loadActiveHolds, loadOrderLines, toSnapshot, unreservedQuantity, type HoldRow, type OrderRow } from './store/order-store.js';
 import { transitionOrder } from './transition-order.js';
@@ -100,7 +100,7 @@ async function creditNowWithinLimit(trx: Tx, order: OrderRow): Promise<boolean> 
   return checkCredit({
     creditLimitMinor: customer.credit_limit_minor,
     ...parts,
-    thisOrderMinor: order.gross_minor,
+    thisOrderMinor: await loadUnbilledOrderValue(trx, order),
   }).withinLimit;
 }
 

@@ -19,7 +19,7 @@ afterAll(async () => {
   await database?.drop();
 });
 
-/** MAIN (priority 100) has 3 PUMPs and EAST (priority 200) has 5. */
+/** Sets up customer ACME and PUMP with 3 in MAIN (priority 100) and 5 in EAST (priority 200). */
 async function twoWarehouses(): Promise<Scenario> {
   const scenario = await createScenario(database.db);
   await scenario.addCustomer({ code: 'ACME' });

@@ -21,7 +21,7 @@ afterAll(async () => {
   await database?.drop();
 });
 
-/** Customer ACME on `terms`; UNIT at 100.00 net (119.00 gross) and BOOK at 20.00 with 7 % tax, 100 of each in MAIN. */
+/** Sets up customer ACME on `terms`, UNIT at 100.00 net (119.00 gross) and BOOK at 20.00 with 7 % tax, 100 of each in MAIN. */
 async function billingScenario(terms = 'NET30'): Promise<Scenario> {
   const scenario = await createScenario(database.db);
   await scenario.addCustomer({ code: 'ACME', terms });
@@ -181,15 +181,16 @@ describe('credit notes', () => {
 
   it('full return closes the invoice', async () => {
     const scenario = await billingScenario();
-    const invoice = await invoiceFor(scenario, '2');
+    const order = await scenario.submit('ACME', { UNIT: '2' });
+    const invoice = (await scenario.shipAll(order.id)).invoices[0]!;
 
     expectSuccess(await issueCreditNote(scenario.ctx('billing'), { invoiceId: invoice.invoiceNumber, reason: 'wrong item', lines: [{ lineNumber: 1, quantity: '2' }] }));
     const after = await reread(scenario, invoice);
-    const order = await getOrder(scenario.db, scenario.companyId, (await scenario.db.selectFrom('invoice').select('order_id').where('id', '=', invoice.id).executeTakeFirstOrThrow()).order_id);
+    const line = (await getOrder(scenario.db, scenario.companyId, order.id)).lines[0]!;
 
     expect(after.openAmount).toBe('0.00');
     expect(after.status).toBe('paid');
-    expect(order.lines[0]!.quantityReturned).toBe('2');
+    expect(line.quantityReturned).toBe('2');
   });
 
   it('without restock leaves stock', async () => {

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { confirmShipment } from '../../src/fulfillment/commands/confirm-shipment.js';
 import { createShipment } from '../../src/fulfillment/commands/create-shipment.js';
-import { adjustStock } from '../../src/inventory/commands/receive-stock.js';
+import { adjustStock, receiveStock } from '../../src/inventory/commands/receive-stock.js';
+import { issueCreditNote } from '../../src/invoicing/commands/issue-credit-note.js';
 import { Dec } from '../../src/money/index.js';
 import { submitOrder } from '../../src/orders/commands/submit-order.js';
 import { applyPayment } from '../../src/payments/commands/apply-payment.js';
@@ -32,6 +33,34 @@ function codes<T>(results: readonly Result<T>[]): string[] {
   return results.map((result) => (result.ok ? 'ok' : result.rejection.code));
 }
 
+/** Counts the pool's connections checked out at the same time until the returned function is called, which returns the peak. */
+function countConnectionsInUse(database: TestDatabase): () => number {
+  let inUse = 0;
+  let peak = 0;
+  const onAcquire = () => {
+    inUse += 1;
+    peak = Math.max(peak, inUse);
+  };
+  const onRelease = () => {
+    inUse -= 1;
+  };
+  database.pool.on('acquire', onAcquire);
+  database.pool.on('release', onRelease);
+  return () => {
+    database.pool.off('acquire', onAcquire);
+    database.pool.off('release', onRelease);
+    return peak;
+  };
+}
+
+/** Returns 'ok', the rejection code, or 'threw: …' for each settled call, so a thrown error shows in the comparison. */
+function settledCodes<T>(results: readonly PromiseSettledResult<Result<T>>[]): string[] {
+  return results.map((result) => {
+    if (result.status === 'rejected') return `threw: ${(result.reason as Error).message}`;
+    return result.value.ok ? 'ok' : result.value.rejection.code;
+  });
+}
+
 function countOf(values: readonly string[], value: string): number {
   return values.filter((candidate) => candidate === value).length;
 }
@@ -40,17 +69,20 @@ describe('submitOrder under contention', () => {
   let scenario: Scenario;
   let statuses: string[];
   let heldOrders: { holds: { reason: string; facts: unknown }[]; lines: { quantityReserved: string }[] }[];
+  let maxInUse = 0;
 
   beforeAll(async () => {
     scenario = await createScenario(database.db);
     await scenario.addProduct({ sku: 'HOT-1', price: '10.00', stock: { MAIN: '20' } });
     await Promise.all(Array.from({ length: CLIENTS }, (_, index) => scenario.addCustomer({ code: `RUSH-${index}` })));
 
+    const stopCounting = countConnectionsInUse(database);
     const results = await Promise.all(
       Array.from({ length: CLIENTS }, (_, index) =>
         submitOrder(scenario.ctx(`client-${index}`), { customerCode: `RUSH-${index}`, customerPoNumber: `PO-${index}`, lines: [{ sku: 'HOT-1', quantity: '1' }] }),
       ),
     );
+    maxInUse = stopCounting();
     const orders = results.map((result) => expectSuccess(result).order);
     statuses = orders.map((order) => order.status);
     heldOrders = orders.filter((order) => order.status === 'on_hold');
@@ -59,8 +91,8 @@ describe('submitOrder under contention', () => {
     }
   });
 
-  it('ran on 50 connections', () => {
-    expect(database.pool.totalCount).toBe(CLIENTS);
+  it('ran on 50 connections at once', () => {
+    expect(maxInUse).toBe(CLIENTS);
   });
 
   it('confirms exactly 20 orders', () => {
@@ -151,6 +183,63 @@ describe('idempotent resubmission races', () => {
   });
 });
 
+describe('idempotency key races', () => {
+  it('same payment key records once', async () => {
+    const scenario = await createScenario(database.db);
+    await scenario.addCustomer({ code: 'PAYER' });
+    const payment = { customerCode: 'PAYER', amount: '25.00', currency: 'EUR', receivedOn: '2024-03-01', idempotencyKey: 'bank-line-1' };
+
+    const results = await Promise.allSettled(Array.from({ length: 10 }, () => recordPayment(scenario.ctx('cashier'), payment)));
+    const outcomes = settledCodes(results);
+
+    expect(outcomes).toEqual(Array.from({ length: 10 }, () => 'ok'));
+    expect(await countRows(scenario.db, 'payment', scenario.companyId)).toBe(1);
+  });
+
+  it('same receipt key books once', async () => {
+    const scenario = await createScenario(database.db);
+    await scenario.addProduct({ sku: 'CRATE', price: '1.00' });
+    const receipt = { sku: 'CRATE', warehouseCode: 'MAIN', quantity: '5', idempotencyKey: 'asn-1' };
+
+    const results = await Promise.allSettled(Array.from({ length: 10 }, () => receiveStock(scenario.ctx('warehouse'), receipt)));
+    const outcomes = settledCodes(results);
+
+    expect(outcomes).toEqual(Array.from({ length: 10 }, () => 'ok'));
+    expect(await scenario.stockLevel('CRATE', 'MAIN')).toEqual({ onHand: '5', reserved: '0' });
+  });
+
+  it('same shipment key plans once', async () => {
+    const scenario = await createScenario(database.db);
+    await scenario.addProduct({ sku: 'BOX', price: '12.00', stock: { MAIN: '10' } });
+    await scenario.addCustomer({ code: 'SHIPTO' });
+    const order = await scenario.submit('SHIPTO', { BOX: '4' });
+
+    const results = await Promise.allSettled(
+      Array.from({ length: 10 }, () => createShipment(scenario.ctx('warehouse'), { orderId: order.id, idempotencyKey: 'pick-1' })),
+    );
+    const outcomes = settledCodes(results);
+
+    expect(outcomes).toEqual(Array.from({ length: 10 }, () => 'ok'));
+    expect(await countRows(scenario.db, 'shipment', scenario.companyId)).toBe(1);
+  });
+
+  it('same credit note key credits once', async () => {
+    const scenario = await createScenario(database.db);
+    await scenario.addProduct({ sku: 'BOX', price: '12.00', stock: { MAIN: '10' } });
+    await scenario.addCustomer({ code: 'RETURNER' });
+    const order = await scenario.submit('RETURNER', { BOX: '4' });
+    const invoice = (await scenario.shipAll(order.id)).invoices[0]!;
+    // All four units, so that a retry planning again would find nothing left to credit.
+    const input = { invoiceId: invoice.id, reason: 'returned', lines: [{ lineNumber: 1, quantity: '4' }], idempotencyKey: 'rma-1' };
+
+    const results = await Promise.allSettled(Array.from({ length: 10 }, () => issueCreditNote(scenario.ctx('billing'), input)));
+    const outcomes = settledCodes(results);
+
+    expect(outcomes).toEqual(Array.from({ length: 10 }, () => 'ok'));
+    expect(await countRows(scenario.db, 'invoice', scenario.companyId)).toBe(2);
+  });
+});
+
 describe('payment application races', () => {
   it('never over-applies one invoice', async () => {
     const scenario = await createScenario(database.db);
@@ -231,6 +320,34 @@ describe('shipment confirmation races', () => {
     expect(outcomes.filter((outcome) => outcome.confirmed)).toHaveLength(1);
     expect(await countRows(scenario.db, 'invoice', scenario.companyId)).toBe(1);
     expect(await scenario.stockLevel('BOX', 'MAIN')).toEqual({ onHand: '6', reserved: '0' });
+    await expectNoViolations(database.db);
+  });
+});
+
+describe('invoice number races', () => {
+  it('concurrent invoices leave no gap', async () => {
+    const scenario = await createScenario(database.db);
+    await scenario.addProduct({ sku: 'BOX', price: '12.00', stock: { MAIN: '30' } });
+    await scenario.addCustomer({ code: 'MANY' });
+    const shipmentIds: string[] = [];
+    for (let index = 0; index < 20; index += 1) {
+      const order = await scenario.submit('MANY', { BOX: '1' });
+      const [shipment] = expectSuccess(await createShipment(scenario.ctx('warehouse'), { orderId: order.id }));
+      shipmentIds.push(shipment!.id);
+    }
+
+    const results = await Promise.all(shipmentIds.map((shipmentId) => confirmShipment(scenario.ctx('warehouse'), { shipmentId })));
+    results.forEach(expectSuccess);
+    const numbers = await scenario.db
+      .selectFrom('invoice')
+      .select('invoice_number')
+      .where('company_id', '=', scenario.companyId)
+      .orderBy('invoice_number')
+      .execute();
+
+    expect(numbers.map((row) => row.invoice_number)).toEqual(
+      Array.from({ length: 20 }, (_, index) => `INV-2024-${String(index + 1).padStart(6, '0')}`),
+    );
     await expectNoViolations(database.db);
   });
 });

@@ -1,6 +1,9 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { confirmShipment } from '../../src/fulfillment/commands/confirm-shipment.js';
+import { createShipment } from '../../src/fulfillment/commands/create-shipment.js';
+import { cancelLine } from '../../src/orders/commands/cancel-line.js';
 import { changeLineQuantity } from '../../src/orders/commands/change-line-quantity.js';
 import { releaseHold } from '../../src/orders/commands/release-hold.js';
 import { getOrder } from '../../src/orders/queries/get-order.js';
@@ -19,7 +22,7 @@ afterAll(async () => {
   await database?.drop();
 });
 
-/** A EUR company with UNIT at 100.00 net (119.00 gross), 50 in stock, and customer BUYER with `creditLimit`. */
+/** Sets up a EUR company with UNIT at 100.00 net (119.00 gross), 50 in stock, and customer BUYER with `creditLimit`. */
 async function creditScenario(creditLimit: string | null, db = database.db): Promise<Scenario> {
   const scenario = await createScenario(db);
   await scenario.addCustomer({ code: 'BUYER', creditLimit });
@@ -211,6 +214,28 @@ describe('automatic release', () => {
     expect((await getOrder(scenario.db, scenario.companyId, held.id)).status).toBe('confirmed');
   });
 
+  it('unblocking releases', async () => {
+    const scenario = await creditScenario(null);
+    await scenario.addCustomer({ code: 'PAUSED', blocked: true });
+    const held = await scenario.submit('PAUSED', { UNIT: '1' });
+
+    expectSuccess(await updateCustomerCredit(scenario.ctx('credit-manager'), { customerCode: 'PAUSED', blocked: false, reason: 'dispute settled' }));
+
+    expect((await getOrder(scenario.db, scenario.companyId, held.id)).status).toBe('confirmed');
+  });
+
+  it('cancelling a line can release', async () => {
+    const scenario = await creditScenario('200.00');
+    await scenario.addProduct({ sku: 'EXTRA', price: '100.00', stock: { MAIN: '5' } });
+    const held = await scenario.submit('BUYER', { UNIT: '1', EXTRA: '1' });
+    expect(held.status).toBe('on_hold');
+
+    // Without EXTRA the order is 119.00, within 200.00.
+    const after = expectSuccess(await cancelLine(scenario.ctx(), { orderId: held.id, lineNumber: 2, reason: 'drop extra' }));
+
+    expect(after.status).toBe('confirmed');
+  });
+
   it('lowered exposure alone keeps other holds', async () => {
     const scenario = await creditScenario('100.00');
     const held = await scenario.submit('BUYER', [{ sku: 'UNIT', quantity: '1', expectedUnitPrice: '90' }]);
@@ -282,6 +307,23 @@ describe('quantity changes and credit', () => {
 
     expect(reopened.holds).toEqual([]);
     expect(reopened.status).toBe('confirmed');
+  });
+
+  it('partly billed order releases on payment', async () => {
+    const scenario = await creditScenario('1000.00');
+    const order = await scenario.submit('BUYER', { UNIT: '5' });
+    const [shipment] = expectSuccess(await createShipment(scenario.ctx('warehouse'), { orderId: order.id, lines: [{ lineNumber: 1, quantity: '3' }] }));
+    expectSuccess(await confirmShipment(scenario.ctx('warehouse'), { shipmentId: shipment!.id }));
+
+    // Open AR 357.00 + unbilled 7 units 833.00 = 1190.00.
+    const held = expectSuccess(await changeLineQuantity(scenario.ctx(), { orderId: order.id, lineNumber: 1, quantity: '10', reason: 'five more' }));
+    expect(held.status).toBe('on_hold');
+    expect(held.holds[0]!.facts).toMatchObject({ openReceivablesMinor: '35700', thisOrderMinor: '83300' });
+
+    // Paying the invoice leaves 833.00, within the limit.
+    const outcome = expectSuccess(await pay(scenario, '357.00'));
+
+    expect(outcome.releasedOrders).toEqual([order.orderNumber]);
   });
 
   it('reopened order counts for the next', async () => {

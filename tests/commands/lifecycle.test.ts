@@ -21,7 +21,7 @@ afterAll(async () => {
   await database?.drop();
 });
 
-/** Customer ACME; GEAR at 10.00 with 10 in MAIN; BELT at 2.00 with 20 in MAIN. */
+/** Sets up customer ACME, GEAR at 10.00 with 10 in MAIN and BELT at 2.00 with 20 in MAIN. */
 async function gearScenario(): Promise<Scenario> {
   const scenario = await createScenario(database.db);
   await scenario.addCustomer({ code: 'ACME' });
@@ -41,7 +41,7 @@ async function historyOf(scenario: Scenario, orderId: string, event: string) {
     .execute();
 }
 
-/** Everything a rejected command must leave untouched. */
+/** Reads what a rejected command must leave untouched: the order, the history count, GEAR stock and the hold count. */
 async function snapshot(scenario: Scenario, orderId: string) {
   return {
     order: await getOrder(scenario.db, scenario.companyId, orderId),
@@ -302,6 +302,18 @@ describe('change line quantity', () => {
 
     expect((await getOrder(scenario.db, scenario.companyId, waiting.id)).status).toBe('confirmed');
     expect(await scenario.stockLevel('GEAR', 'MAIN')).toEqual({ onHand: '10', reserved: '10' });
+  });
+
+  it('decrease cancels planned shipment', async () => {
+    const scenario = await gearScenario();
+    const order = await scenario.submit('ACME', { GEAR: '3' });
+    const [planned] = expectSuccess(await createShipment(scenario.ctx('warehouse'), { orderId: order.id }));
+
+    expectSuccess(await changeLineQuantity(scenario.ctx('ben'), { orderId: order.id, lineNumber: 1, quantity: '2' }));
+    const [replanned] = expectSuccess(await createShipment(scenario.ctx('warehouse'), { orderId: order.id }));
+
+    expectRejection(await confirmShipment(scenario.ctx('warehouse'), { shipmentId: planned!.id }), 'shipment_not_planned');
+    expect(replanned!.lines[0]!.quantity).toBe('2');
   });
 
   it('reprices at a quantity break', async () => {

@@ -15,7 +15,7 @@ afterAll(async () => {
   await database?.drop();
 });
 
-/** A EUR company with customer ACME and WIDGET at 10.00 net, 100 in stock. */
+/** Sets up a EUR company with customer ACME and WIDGET at 10.00 net, 100 in stock. */
 async function widgetScenario(): Promise<Scenario> {
   const scenario = await createScenario(database.db);
   await scenario.addCustomer({ code: 'ACME' });

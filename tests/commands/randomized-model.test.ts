@@ -9,6 +9,7 @@
 import seedrandom from 'seedrandom';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 
+import { checkInvariants } from '../../src/checker/invariants.js';
 import { confirmShipment } from '../../src/fulfillment/commands/confirm-shipment.js';
 import { createShipment } from '../../src/fulfillment/commands/create-shipment.js';
 import type { ShipmentView } from '../../src/fulfillment/queries/get-shipment.js';
@@ -22,7 +23,6 @@ import { releaseHold } from '../../src/orders/commands/release-hold.js';
 import { submitOrder } from '../../src/orders/commands/submit-order.js';
 import { getOrder } from '../../src/orders/queries/get-order.js';
 import { recordPayment } from '../../src/payments/commands/record-payment.js';
-import { checkInvariants } from '../../src/checker/invariants.js';
 import type { RejectionCode, Result } from '../../src/platform/rejection.js';
 import { createScenario, invoiceOfShipment, type Scenario } from '../support/fixtures.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
@@ -47,7 +47,7 @@ afterAll(async () => {
   await database?.drop();
 });
 
-/** What the model expects: on hand per SKU and warehouse, and each customer's balance in cents. */
+/** Expected state: on hand per SKU and warehouse, and each customer's balance in cents. */
 interface Model {
   onHand: Map<string, Dec>;
   balanceMinor: Map<string, bigint>;

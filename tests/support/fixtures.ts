@@ -41,7 +41,7 @@ export interface ScenarioOptions {
   currency?: string;
   /** Company country, the default warehouse's and the customers' ship-to country. Defaults to DE. */
   countryCode?: string;
-  /** True when the default price list holds gross prices. Defaults to false. */
+  /** True when the default price list contains gross prices. Defaults to false. */
   pricesIncludeTax?: boolean;
   /**
    * Warehouses besides MAIN (priority 100, made by setupCompany). Defaults

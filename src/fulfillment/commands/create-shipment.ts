@@ -44,6 +44,9 @@ export async function createShipment(ctx: CommandContext, input: CreateShipmentI
 
   return runCommand(ctx, 'create-shipment', async (trx) => {
     const at = ctx.clock.now();
+    const order = await lockOrder(trx, ctx.companyId, request.orderId);
+    // Looked up under the order lock, so a retry that raced the first request
+    // waits for it and then returns its shipments instead of planning again.
     if (request.idempotencyKey) {
       const earlier = await trx
         .selectFrom('shipment')
@@ -54,7 +57,6 @@ export async function createShipment(ctx: CommandContext, input: CreateShipmentI
       if (earlier.length > 0) return Promise.all(earlier.map((row) => getShipment(trx, ctx.companyId, row.id)));
     }
 
-    const order = await lockOrder(trx, ctx.companyId, request.orderId);
     if (order.status !== 'confirmed') {
       rejectAndRollBack('order_not_confirmed', `Sales order ${order.order_number} is ${order.status}; only confirmed orders can ship.`, {
         orderNumber: order.order_number,

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { Dec } from '../../money/index.js';
 import { fillBackorders } from '../../orders/fill-backorders.js';
 import { runCommand, type CommandContext, type Tx } from '../../platform/command.js';
+import { isUniqueViolation } from '../../platform/database.js';
 import { appendHistory } from '../../platform/history.js';
 import { rejectAndRollBack, type Result } from '../../platform/rejection.js';
 import { validateInput } from '../../platform/validation.js';
@@ -44,6 +45,17 @@ export async function adjustStock(ctx: CommandContext, input: StockMovementInput
 }
 
 async function moveStock(ctx: CommandContext, input: StockMovementInput, kind: 'receipt' | 'adjustment'): Promise<Result<StockMovementOutcome>> {
+  try {
+    return await moveStockOnce(ctx, input, kind);
+  } catch (error) {
+    // Two first movements with one idempotency key raced past the lookup, and
+    // the loser finds the winner's movement on the second attempt.
+    if (isUniqueViolation(error, 'stock_movement_idempotency')) return moveStockOnce(ctx, input, kind);
+    throw error;
+  }
+}
+
+async function moveStockOnce(ctx: CommandContext, input: StockMovementInput, kind: 'receipt' | 'adjustment'): Promise<Result<StockMovementOutcome>> {
   const validated = validateInput(stockMovementSchema, input);
   if (!validated.ok) return validated;
   const movement = validated.value;

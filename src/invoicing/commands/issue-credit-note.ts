@@ -5,6 +5,7 @@ import { Dec } from '../../money/index.js';
 import { fillBackorders } from '../../orders/fill-backorders.js';
 import { isUuid, lockOrder } from '../../orders/store/order-store.js';
 import { runCommand, type CommandContext, type Tx } from '../../platform/command.js';
+import { isUniqueViolation } from '../../platform/database.js';
 import { appendHistory } from '../../platform/history.js';
 import { rejectAndRollBack, type Result } from '../../platform/rejection.js';
 import { DECIMAL_STRING, validateInput } from '../../platform/validation.js';
@@ -36,12 +37,27 @@ export type CreditNoteInput = z.input<typeof creditNoteSchema>;
  * to that invoice's open amount; any rest stays open as customer credit.
  */
 export async function issueCreditNote(ctx: CommandContext, input: CreditNoteInput): Promise<Result<InvoiceView>> {
+  try {
+    return await issueCreditNoteOnce(ctx, input);
+  } catch (error) {
+    // Two first credit notes with one idempotency key raced past the lookup,
+    // and the loser finds the winner's credit note on the second attempt.
+    if (isUniqueViolation(error, 'invoice_idempotency')) return issueCreditNoteOnce(ctx, input);
+    throw error;
+  }
+}
+
+async function issueCreditNoteOnce(ctx: CommandContext, input: CreditNoteInput): Promise<Result<InvoiceView>> {
   const validated = validateInput(creditNoteSchema, input);
   if (!validated.ok) return validated;
   const request = validated.value;
 
   return runCommand(ctx, 'issue-credit-note', async (trx) => {
     const at = ctx.clock.now();
+    const invoice = await findInvoice(trx, ctx.companyId, request.invoiceId);
+    const order = await lockOrder(trx, ctx.companyId, invoice.order_id);
+    // Looked up under the order lock, so a retry that raced the first request
+    // waits for it and returns its credit note instead of crediting again.
     if (request.idempotencyKey) {
       const earlier = await trx
         .selectFrom('invoice')
@@ -52,8 +68,6 @@ export async function issueCreditNote(ctx: CommandContext, input: CreditNoteInpu
       if (earlier) return getInvoice(trx, ctx.companyId, earlier.id);
     }
 
-    const invoice = await findInvoice(trx, ctx.companyId, request.invoiceId);
-    const order = await lockOrder(trx, ctx.companyId, invoice.order_id);
     const lockedInvoice = await trx.selectFrom('invoice').selectAll().where('id', '=', invoice.id).forUpdate().executeTakeFirstOrThrow();
 
     const creditLines = await loadCreditableLines(trx, lockedInvoice.id, request.lines, lockedInvoice.invoice_number);

@@ -6,7 +6,7 @@ import { appendHistory } from '../../platform/history.js';
 import { rejectAndRollBack, type Result } from '../../platform/rejection.js';
 import { DECIMAL_STRING } from '../../platform/validation.js';
 import { checkCredit } from '../../receivables/rules/credit-check.js';
-import { loadExposureParts } from '../../receivables/store/credit-exposure.js';
+import { loadExposureParts, loadUnbilledOrderValue } from '../../receivables/store/credit-exposure.js';
 import { fillBackorders } from '../fill-backorders.js';
 import { placeHolds, type HoldToPlace } from '../holds.js';
 import { priceOrderLines } from '../price-order-lines.js';
@@ -180,7 +180,8 @@ async function checkIncrease(trx: Tx, ctx: CommandContext, order: OrderRow, at: 
     .executeTakeFirstOrThrow();
   if (customer.credit_limit_minor !== null && !active.has('credit_limit')) {
     const parts = await loadExposureParts(trx, order.customer_id, order.id);
-    const check = checkCredit({ creditLimitMinor: customer.credit_limit_minor, ...parts, thisOrderMinor: order.gross_minor });
+    const thisOrderMinor = await loadUnbilledOrderValue(trx, order);
+    const check = checkCredit({ creditLimitMinor: customer.credit_limit_minor, ...parts, thisOrderMinor });
     if (!check.withinLimit) holds.push({ reason: 'credit_limit', facts: { currency: customer.currency, ...check.facts } });
   }
 

@@ -60,3 +60,17 @@ export async function loadExposureParts(
     confirmedNotShippedMinor: BigInt(orderRow?.confirmed_not_shipped ?? '0'),
   };
 }
+
+/**
+ * Value of an order that is not yet in the receivables: its gross less the
+ * gross of the invoices issued for it. A credit check adds this as "this
+ * order", because the invoiced part of a partly shipped or reopened order is
+ * already in the open receivables and must not count twice.
+ */
+export async function loadUnbilledOrderValue(trx: Tx, order: { id: string; gross_minor: bigint }): Promise<bigint> {
+  const invoiced = await sql<{ billed_minor: string }>`
+    SELECT COALESCE(SUM(gross_minor), 0)::text AS billed_minor FROM invoice WHERE order_id = ${order.id} AND kind = 'invoice'
+  `.execute(trx);
+  const unbilled = order.gross_minor - BigInt(invoiced.rows[0]?.billed_minor ?? '0');
+  return unbilled > 0n ? unbilled : 0n;
+}
