@@ -11,7 +11,7 @@ export const CALENDAR_DATE = /^\d{4}-\d{2}-\d{2}$/;
  * `validation_failed`, each with a JSON pointer to the field.
  */
 export function validateInput<T>(schema: z.ZodType<T>, input: unknown): Result<T> {
-  const parsed = schema.safeParse(input);
+  const parsed = schema.safeParse(input, { error: describeMissingField });
   if (parsed.success) return { ok: true, value: parsed.data };
 
   const errors = parsed.error.issues.map((issue) => ({
@@ -19,7 +19,14 @@ export function validateInput<T>(schema: z.ZodType<T>, input: unknown): Result<T
     message: issue.message,
   }));
   const summary = errors.map((error) => `${error.pointer}: ${error.message}`).join('; ');
-  return reject('validation_failed', `Invalid request: ${summary}`, { errors });
+  // With one problem, the rejection itself points at the field.
+  const pointer = errors.length === 1 ? errors[0]!.pointer : undefined;
+  return reject('validation_failed', `Invalid request: ${summary}`, { errors }, pointer);
+}
+
+/** Words a missing field as "is required" instead of zod's "expected string, received undefined". */
+function describeMissingField(issue: { code?: string; input?: unknown }): string | undefined {
+  return issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : undefined;
 }
 
 /** Builds an RFC 6901 JSON pointer: "" for the whole document, with "~" and "/" escaped. */

@@ -48,6 +48,17 @@ export function numericString(precision: number, scale: number) {
     );
 }
 
+/** A quantity above zero that fits numeric(18, 6), as every quantity column does. */
+export const positiveQuantity = numericString(18, 6).refine((text) => /[1-9]/.test(text), 'must be greater than zero');
+
+/**
+ * A stock change that fits numeric(18, 6): positive, or negative with a
+ * leading "-" for an adjustment that lowers stock.
+ */
+export const signedQuantity = z
+  .string()
+  .regex(/^-?\d{1,12}(\.\d{1,6})?$/, 'must be a decimal string with at most 12 digits before and 6 after the point, such as "12" or "-3"');
+
 /** Returns the number of digits after the decimal point of a decimal string. */
 export function fractionDigits(text: string): number {
   const point = text.indexOf('.');

@@ -226,7 +226,7 @@ describe('credit notes', () => {
     );
 
     expect(rejection.pointer).toBe('/lines/0/quantity');
-    expect(rejection.facts).toMatchObject({ invoiced: '2.000000', alreadyCredited: '1.000000', requested: '2' });
+    expect(rejection.facts).toMatchObject({ invoiced: '2', alreadyCredited: '1', requested: '2' });
     expect(await countRows(scenario.db, 'invoice', scenario.companyId)).toBe(2);
   });
 

@@ -466,7 +466,7 @@ describe('order changes', () => {
     expect(changed.grossAmount).toBe('59.50');
 
     const invalid = expectProblem(await api.request('PATCH', `/orders/${changeOrder.id}/lines/1`, { body: { quantity: '-1' } }), 422, 'validation_failed');
-    expect(invalid.errors).toEqual([{ pointer: '/quantity', detail: invalid.detail }]);
+    expect(invalid.errors).toEqual([{ pointer: '/quantity', detail: expect.stringContaining('decimal string') }]);
   });
 
   it('quantity below shipped is rejected', async () => {

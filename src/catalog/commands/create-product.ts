@@ -84,7 +84,7 @@ export async function createProduct(ctx: CommandContext, input: CreateProductInp
     if (isUniqueViolation(error, 'product_company_id_sku_key')) {
       return reject(
         'duplicate_sku',
-        `SKU ${request.sku} is already in use. Choose another SKU or change the existing product.`,
+        `SKU ${request.sku} is already in use. Choose another SKU.`,
         { sku: request.sku },
         '/sku',
       );

@@ -109,7 +109,10 @@ export async function confirmShipment(ctx: CommandContext, request: ConfirmShipm
       fromStatus: 'planned',
       toStatus: 'confirmed',
       actor: ctx.actor,
-      details: { shipmentNumber: shipment.shipment_number, lines: lines.map((line) => ({ lineNumber: line.line_number, quantity: line.quantity })) },
+      details: {
+        shipmentNumber: shipment.shipment_number,
+        lines: lines.map((line) => ({ lineNumber: line.line_number, sku: line.sku, quantity: new Dec(line.quantity).toString() })),
+      },
       occurredAt: at,
     });
 

@@ -6,14 +6,15 @@ import { lockOrder } from '../../orders/store/order-store.js';
 import { runCommand, type CommandContext, type Tx } from '../../platform/command.js';
 import { appendHistory } from '../../platform/history.js';
 import { rejectAndRollBack, type Result } from '../../platform/rejection.js';
-import { DECIMAL_STRING, validateInput } from '../../platform/validation.js';
+import { validateInput } from '../../platform/validation.js';
+import { positiveQuantity } from '../../shared/field-schemas.js';
 import { getShipment, type ShipmentView } from '../queries/get-shipment.js';
 
 const createShipmentSchema = z.object({
   orderId: z.string().min(1),
   /** Lines and quantities to ship; all reserved, not yet planned quantities when omitted. */
   lines: z
-    .array(z.object({ lineNumber: z.number().int().positive(), quantity: z.string().regex(DECIMAL_STRING, 'quantity must be a decimal string') }))
+    .array(z.object({ lineNumber: z.number().int().positive(), quantity: positiveQuantity }))
     .min(1)
     .nullish(),
   carrier: z.string().max(100).nullish(),
@@ -65,7 +66,9 @@ export async function createShipment(ctx: CommandContext, input: CreateShipmentI
     }
 
     const plannable = await loadPlannable(trx, order.id);
-    const picks = pickQuantities(order.order_number, plannable, request.lines ?? null);
+    const orderLines = await trx.selectFrom('sales_order_line').select('line_number').where('order_id', '=', order.id).execute();
+    const lineNumbers = new Set(orderLines.map((line) => line.line_number));
+    const picks = pickQuantities(order.order_number, lineNumbers, plannable, request.lines ?? null);
     if (picks.length === 0) {
       rejectAndRollBack('nothing_to_ship', `Sales order ${order.order_number} has no reserved quantity left to ship.`, {
         orderNumber: order.order_number,
@@ -197,6 +200,7 @@ async function defaultWarehouse(trx: Tx, orderId: string): Promise<{ warehouse_i
 
 function pickQuantities(
   orderNumber: string,
+  lineNumbers: ReadonlySet<number>,
   plannable: readonly Plannable[],
   requested: readonly { lineNumber: number; quantity: string }[] | null,
 ): (Plannable & { quantity: Dec })[] {
@@ -206,6 +210,9 @@ function pickQuantities(
   for (const [index, want] of requested.entries()) {
     let remaining = new Dec(want.quantity);
     const candidates = plannable.filter((row) => row.lineNumber === want.lineNumber);
+    if (!lineNumbers.has(want.lineNumber)) {
+      rejectAndRollBack('order_line_not_found', `Sales order ${orderNumber} has no line ${want.lineNumber}.`, { orderNumber, lineNumber: want.lineNumber }, `/lines/${index}/lineNumber`);
+    }
     const free = candidates.reduce((sum, row) => sum.plus(row.free), new Dec(0));
     if (remaining.lte(0) || remaining.gt(free)) {
       rejectAndRollBack(

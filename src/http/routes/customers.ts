@@ -53,6 +53,6 @@ export function registerCustomerRoutes(app: FastifyInstance): void {
     const input = { ...body.value, customerCode: path.value.code } as UpdateCustomerCreditInput;
     const result = await updateCustomerCredit(commandContext(request), input);
     if (!result.ok) return sendRejection(reply, result.rejection);
-    return reply.send({ customer: result.value.customer, events: result.value.events });
+    return reply.send({ customer: result.value.customer, events: result.value.events, releasedOrders: result.value.releasedOrders });
   });
 }

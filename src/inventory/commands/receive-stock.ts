@@ -8,12 +8,13 @@ import { isUniqueViolation } from '../../platform/database.js';
 import { appendHistory } from '../../platform/history.js';
 import { rejectAndRollBack, type Result } from '../../platform/rejection.js';
 import { validateInput } from '../../platform/validation.js';
+import { signedQuantity } from '../../shared/field-schemas.js';
 
 const stockMovementSchema = z.object({
   sku: z.string().min(1),
   warehouseCode: z.string().min(1),
   /** Receipts are positive; adjustments may be negative (leading "-"). */
-  quantity: z.string().regex(/^-?\d+(\.\d+)?$/, 'quantity must be a decimal string such as "12" or "-3"'),
+  quantity: signedQuantity,
   reference: z.string().max(200).nullish(),
   reason: z.string().max(500).nullish(),
   idempotencyKey: z.string().max(200).nullish(),

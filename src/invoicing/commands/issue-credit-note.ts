@@ -1,14 +1,15 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
 
-import { Dec } from '../../money/index.js';
+import { Dec, formatMinorUnits } from '../../money/index.js';
 import { fillBackorders } from '../../orders/fill-backorders.js';
 import { isUuid, lockOrder } from '../../orders/store/order-store.js';
 import { runCommand, type CommandContext, type Tx } from '../../platform/command.js';
 import { isUniqueViolation } from '../../platform/database.js';
 import { appendHistory } from '../../platform/history.js';
 import { rejectAndRollBack, type Result } from '../../platform/rejection.js';
-import { DECIMAL_STRING, validateInput } from '../../platform/validation.js';
+import { validateInput } from '../../platform/validation.js';
+import { positiveQuantity } from '../../shared/field-schemas.js';
 import { toCalendarDate } from '../../shared/calendar-date.js';
 import { getInvoice, type InvoiceView } from '../queries/get-invoice.js';
 import { insertInvoiceDocument } from '../store/insert-invoice.js';
@@ -22,7 +23,7 @@ const creditNoteSchema = z.object({
     .array(
       z.object({
         lineNumber: z.number().int().positive(),
-        quantity: z.string().regex(DECIMAL_STRING, 'quantity must be a decimal string').refine((text) => /[1-9]/.test(text), 'quantity must be greater than zero'),
+        quantity: positiveQuantity,
       }),
     )
     .min(1),
@@ -152,7 +153,13 @@ async function loadCreditableLines(trx: Tx, invoiceId: string, requested: readon
       rejectAndRollBack(
         'quantity_exceeds_returnable',
         `Line ${want.lineNumber} of ${invoiceNumber} has ${creditable.toString()} left to credit; cannot credit ${want.quantity}.`,
-        { invoiceNumber, lineNumber: want.lineNumber, invoiced: line.quantity, alreadyCredited: line.credited, requested: want.quantity },
+        {
+          invoiceNumber,
+          lineNumber: want.lineNumber,
+          invoiced: new Dec(line.quantity).toString(),
+          alreadyCredited: new Dec(line.credited).toString(),
+          requested: want.quantity,
+        },
         `/lines/${index}/quantity`,
       );
     }
@@ -209,7 +216,7 @@ async function restockReturnedGoods(
 async function settleAgainstInvoice(
   trx: Tx,
   ctx: CommandContext,
-  request: { creditNoteId: string; creditGrossMinor: bigint; invoice: { id: string; open_minor: bigint; invoice_number: string; order_id: string }; at: Date },
+  request: { creditNoteId: string; creditGrossMinor: bigint; invoice: { id: string; open_minor: bigint; invoice_number: string; order_id: string; currency: string }; at: Date },
 ): Promise<void> {
   const amount = request.creditGrossMinor < request.invoice.open_minor ? request.creditGrossMinor : request.invoice.open_minor;
   if (amount <= 0n) return;
@@ -235,7 +242,7 @@ async function settleAgainstInvoice(
     orderId: request.invoice.order_id,
     event: 'credit_applied',
     actor: ctx.actor,
-    details: { creditNoteId: request.creditNoteId, amount, invoiceNumber: request.invoice.invoice_number },
+    details: { creditNoteId: request.creditNoteId, amount: formatMinorUnits(amount, request.invoice.currency), currency: request.invoice.currency, invoiceNumber: request.invoice.invoice_number },
     occurredAt: request.at,
   });
 }

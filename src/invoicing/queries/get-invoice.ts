@@ -4,7 +4,8 @@ import { Dec, formatMinorUnits } from '../../money/index.js';
 import { rejectAndRollBack } from '../../platform/rejection.js';
 import type { DB, InvoiceKind } from '../../platform/schema.js';
 
-export type InvoiceStatus = 'open' | 'partially_paid' | 'paid';
+/** Invoices are paid; credit notes are applied (to invoices or as customer credit). */
+export type InvoiceStatus = 'open' | 'partially_paid' | 'paid' | 'partially_applied' | 'applied';
 
 export interface InvoiceView {
   id: string;
@@ -28,10 +29,11 @@ export interface InvoiceView {
   lines: { lineNumber: number; sku: string; description: string; unitCode: string; quantity: string; unitPrice: string; discountPercent: string; lineNetAmount: string; vatCategoryCode: string; taxRatePercent: string }[];
 }
 
-/** Invoice status is derived from the open amount, never stored. */
-export function invoiceStatus(grossMinor: bigint, openMinor: bigint): InvoiceStatus {
-  if (openMinor === 0n) return 'paid';
-  return openMinor === grossMinor ? 'open' : 'partially_paid';
+/** Derives the status from the open amount; it is never stored. */
+export function invoiceStatus(grossMinor: bigint, openMinor: bigint, kind: InvoiceKind = 'invoice'): InvoiceStatus {
+  if (openMinor === grossMinor && grossMinor !== 0n) return 'open';
+  if (kind === 'credit_note') return openMinor === 0n ? 'applied' : 'partially_applied';
+  return openMinor === 0n ? 'paid' : 'partially_paid';
 }
 
 export async function getInvoice(db: Kysely<DB>, companyId: string, invoiceId: string): Promise<InvoiceView> {
@@ -66,7 +68,7 @@ export async function getInvoice(db: Kysely<DB>, companyId: string, invoiceId: s
     dueDate: invoice.due_date,
     discountDeadline: invoice.discount_deadline,
     paymentTermsCode: invoice.payment_terms_code,
-    status: invoiceStatus(invoice.gross_minor, invoice.open_minor),
+    status: invoiceStatus(invoice.gross_minor, invoice.open_minor, invoice.kind),
     netAmount: formatMinorUnits(invoice.net_minor, currency),
     taxAmount: formatMinorUnits(invoice.tax_minor, currency),
     grossAmount: formatMinorUnits(invoice.gross_minor, currency),

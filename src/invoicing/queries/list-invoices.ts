@@ -90,7 +90,7 @@ export async function listInvoices(db: Kysely<DB>, companyId: string, filter: In
       currency: row.currency,
       issueDate: row.issue_date,
       dueDate: row.due_date,
-      status: invoiceStatus(row.gross_minor, row.open_minor),
+      status: invoiceStatus(row.gross_minor, row.open_minor, row.kind),
       netAmount: formatMinorUnits(row.net_minor, row.currency),
       taxAmount: formatMinorUnits(row.tax_minor, row.currency),
       grossAmount: formatMinorUnits(row.gross_minor, row.currency),

@@ -1,4 +1,4 @@
-import { Dec } from '../../money/index.js';
+import { Dec, formatMinorUnits } from '../../money/index.js';
 import type { Tx } from '../../platform/command.js';
 import { postLedgerEntry } from '../../ledger/store/post-entry.js';
 import { appendHistory } from '../../platform/history.js';
@@ -171,9 +171,9 @@ export async function insertInvoiceDocument(trx: Tx, document: DocumentInput): P
     reason: document.reason,
     details: {
       invoiceNumber: number.documentNumber,
-      gross: totals.grossMinor,
-      net: totals.netMinor,
-      tax: totals.taxMinor,
+      gross: formatMinorUnits(totals.grossMinor, document.currency),
+      net: formatMinorUnits(totals.netMinor, document.currency),
+      tax: formatMinorUnits(totals.taxMinor, document.currency),
       currency: document.currency,
     },
     occurredAt: document.at,

@@ -1,10 +1,13 @@
+import { z } from 'zod';
+
 import { Dec } from '../../money/index.js';
 import { cancelPlannedShipments } from '../../fulfillment/store/cancel-planned-shipments.js';
 import { releaseReservations } from '../../inventory/store/stock-reservation.js';
 import { runCommand, type CommandContext, type Tx } from '../../platform/command.js';
 import { appendHistory } from '../../platform/history.js';
 import { rejectAndRollBack, type Result } from '../../platform/rejection.js';
-import { DECIMAL_STRING } from '../../platform/validation.js';
+import { validateInput } from '../../platform/validation.js';
+import { positiveQuantity } from '../../shared/field-schemas.js';
 import { checkCredit } from '../../receivables/rules/credit-check.js';
 import { loadExposureParts, loadUnbilledOrderValue } from '../../receivables/store/credit-exposure.js';
 import { fillBackorders } from '../fill-backorders.js';
@@ -33,17 +36,8 @@ export interface ChangeLineQuantityRequest {
  * gets more to deliver reopens.
  */
 export async function changeLineQuantity(ctx: CommandContext, request: ChangeLineQuantityRequest): Promise<Result<OrderView>> {
-  if (!DECIMAL_STRING.test(request.quantity) || !/[1-9]/.test(request.quantity)) {
-    return {
-      ok: false,
-      rejection: {
-        code: 'validation_failed',
-        message: `Invalid quantity "${request.quantity}": send a decimal string greater than zero, such as "5".`,
-        facts: { quantity: request.quantity },
-        pointer: '/quantity',
-      },
-    };
-  }
+  const validated = validateInput(z.object({ quantity: positiveQuantity }), { quantity: request.quantity });
+  if (!validated.ok) return validated;
 
   return runCommand(ctx, 'change-line-quantity', async (trx) => {
     const at = ctx.clock.now();
@@ -70,7 +64,12 @@ export async function changeLineQuantity(ctx: CommandContext, request: ChangeLin
       rejectAndRollBack(
         'quantity_below_shipped',
         `Line ${line.line_number} cannot go below ${floor.toString()}: that much is already shipped or cancelled.`,
-        { lineNumber: line.line_number, requested: newQuantity.toString(), shipped: line.quantity_shipped, cancelled: line.quantity_cancelled },
+        {
+          lineNumber: line.line_number,
+          requested: newQuantity.toString(),
+          shipped: new Dec(line.quantity_shipped).toString(),
+          cancelled: new Dec(line.quantity_cancelled).toString(),
+        },
         '/quantity',
       );
     }

@@ -74,7 +74,14 @@ export async function getOrder(db: Kysely<DB>, companyId: string, orderId: strin
     rejectAndRollBack('order_not_found', `Sales order ${orderId} was not found.`, { orderId });
   }
 
-  const lines = await db.selectFrom('sales_order_line').selectAll().where('order_id', '=', orderId).orderBy('line_number').execute();
+  const lines = await db
+    .selectFrom('sales_order_line')
+    .innerJoin('product', 'product.id', 'sales_order_line.product_id')
+    .selectAll('sales_order_line')
+    .select('product.stocked')
+    .where('sales_order_line.order_id', '=', orderId)
+    .orderBy('sales_order_line.line_number')
+    .execute();
   const holds = await db
     .selectFrom('order_hold')
     .select(['id', 'reason', 'facts', 'placed_at'])
@@ -124,7 +131,8 @@ export async function getOrder(db: Kysely<DB>, companyId: string, orderId: strin
         quantityReturned: counters.returned.toString(),
         quantityCancelled: counters.cancelled.toString(),
         quantityOpen: openQuantity(counters).toString(),
-        quantityBackordered: backorderQuantity(counters).toString(),
+        // Services and charges are never reserved, so they are never backordered.
+        quantityBackordered: line.stocked ? backorderQuantity(counters).toString() : '0',
         unitPrice: new Dec(line.unit_price).toString(),
         expectedUnitPrice: line.expected_unit_price === null ? null : new Dec(line.expected_unit_price).toString(),
         discountPercent: new Dec(line.discount_percent).toString(),

@@ -95,7 +95,7 @@ export async function createCustomer(ctx: CommandContext, input: CreateCustomerI
     if (isUniqueViolation(error, 'customer_company_id_code_key')) {
       return reject(
         'duplicate_customer_code',
-        `Customer code ${request.code} is already in use. Choose another code or change the existing customer.`,
+        `Customer code ${request.code} is already in use. Choose another code.`,
         { customerCode: request.code },
         '/code',
       );

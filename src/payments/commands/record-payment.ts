@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
 
-import { isKnownCurrency } from '../../money/index.js';
+import { formatMinorUnits, isKnownCurrency } from '../../money/index.js';
 import { releaseCreditHolds } from '../../orders/release-credit-holds.js';
 import { runCommand, type CommandContext, type Tx } from '../../platform/command.js';
 import { isUniqueViolation } from '../../platform/database.js';
@@ -122,7 +122,13 @@ async function recordPaymentOnce(ctx: CommandContext, input: RecordPaymentInput)
       orderId: null,
       event: 'received',
       actor: ctx.actor,
-      details: { paymentNumber: payment.payment_number, amount: amountMinor, currency: request.currency, method: request.method, reference: request.reference ?? null },
+      details: {
+        paymentNumber: payment.payment_number,
+        amount: formatMinorUnits(amountMinor, request.currency),
+        currency: request.currency,
+        method: request.method,
+        reference: request.reference ?? null,
+      },
       occurredAt: at,
     });
 

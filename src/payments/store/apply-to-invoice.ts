@@ -35,14 +35,22 @@ export async function loadOpenInvoices(trx: Tx, customerId: string): Promise<Ope
 }
 
 /**
- * The early-payment discount a payment on `paymentDate` earns when it settles
- * the whole open amount; 0 when the terms have none or the deadline passed.
+ * Returns the early-payment discount a payment on `paymentDate` earns when it
+ * settles the whole open amount, or 0 when the terms have none or the
+ * deadline passed. The discount is on the invoice less what credit notes
+ * took off it, since the customer owes only that.
  */
 export async function discountFor(trx: Tx, companyId: string, invoice: OpenInvoice, paymentDate: string): Promise<bigint> {
   const terms = await loadPaymentTerms(trx, companyId, invoice.payment_terms_code);
+  const credited = await trx
+    .selectFrom('application')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<bigint>('amount_minor'), eb.val(0n)).as('total'))
+    .where('invoice_id', '=', invoice.id)
+    .where('credit_note_id', 'is not', null)
+    .executeTakeFirstOrThrow();
   return earlyPaymentDiscount({
     openMinor: invoice.open_minor,
-    grossMinor: invoice.gross_minor,
+    grossMinor: invoice.gross_minor - BigInt(credited.total),
     terms,
     issueDate: invoice.issue_date,
     paymentDate,
@@ -93,10 +101,17 @@ export async function applyToInvoice(
     WHERE id = ${application.paymentId} AND unapplied_minor >= ${application.amountMinor}
   `.execute(trx);
   if (payment.numAffectedRows !== 1n) {
+    const left = await trx.selectFrom('payment').select('unapplied_minor').where('id', '=', application.paymentId).executeTakeFirstOrThrow();
+    const currency = application.invoice.currency;
     rejectAndRollBack(
       'over_application',
-      `Payment ${application.paymentNumber} has less unapplied than ${formatMinorUnits(application.amountMinor, application.invoice.currency)}; apply at most what is left of it.`,
-      { paymentNumber: application.paymentNumber, currency: application.invoice.currency, requested: formatMinorUnits(application.amountMinor, application.invoice.currency) },
+      `The payment has ${formatMinorUnits(left.unapplied_minor, currency)} ${currency} left to apply, less than the ${formatMinorUnits(application.amountMinor, currency)} requested for invoice ${application.invoice.invoice_number}; apply at most what is left.`,
+      {
+        invoiceNumber: application.invoice.invoice_number,
+        currency,
+        requested: formatMinorUnits(application.amountMinor, currency),
+        unapplied: formatMinorUnits(left.unapplied_minor, currency),
+      },
     );
   }
 
@@ -141,9 +156,9 @@ export async function applyToInvoice(
     actor: application.actor,
     details: {
       paymentNumber: application.paymentNumber,
-      amount: application.amountMinor,
-      discount: application.discountMinor,
-      openAfter,
+      amount: formatMinorUnits(application.amountMinor, application.invoice.currency),
+      discount: formatMinorUnits(application.discountMinor, application.invoice.currency),
+      openAfter: formatMinorUnits(openAfter, application.invoice.currency),
       currency: application.invoice.currency,
     },
     occurredAt: application.at,
