@@ -21,6 +21,11 @@ export interface ReservationOutcome {
  * from each is computed from the locked, current row, and the CHECK
  * reserved <= on_hand backs it up. Two transactions can therefore never
  * promise the same unit, whatever the concurrency.
+ *
+ * Rows without free stock are locked too: a receipt for the product then
+ * waits until this order commits, and its backorder pass sees this order.
+ * NOTE: a product with no stock row at all (never received) has nothing to
+ * lock, so a first receipt racing with an order can leave that order on hold.
  */
 export async function reserveStock(
   trx: Tx,
@@ -35,14 +40,13 @@ export async function reserveStock(
       JOIN warehouse w ON w.id = s.warehouse_id
       WHERE s.product_id = ${request.productId}
         AND s.company_id = ${request.companyId}
-        AND s.on_hand > s.reserved
       ORDER BY w.priority, w.code
       FOR UPDATE OF s
     ),
     plan AS (
       SELECT warehouse_id,
-             LEAST(free, GREATEST(${request.quantity.toString()}::numeric
-               - COALESCE(SUM(free) OVER (ORDER BY priority, code ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0), 0)) AS take
+             LEAST(GREATEST(free, 0), GREATEST(${request.quantity.toString()}::numeric
+               - COALESCE(SUM(GREATEST(free, 0)) OVER (ORDER BY priority, code ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0), 0)) AS take
       FROM free_stock
     )
     UPDATE stock_level s
