@@ -49,7 +49,7 @@ export async function transitionOrder(
     entityType: 'sales_order',
     entityId: change.orderId,
     orderId: change.orderId,
-    event: to === 'confirmed' && change.from !== 'closed' ? 'confirmed' : change.action,
+    event: historyEvent(change.action, to),
     fromStatus: change.from,
     toStatus: to,
     actor: change.actor,
@@ -58,4 +58,24 @@ export async function transitionOrder(
     occurredAt: change.at,
   });
   return to;
+}
+
+/** Names the history event of a transition in the past tense, as staff read a timeline. */
+function historyEvent(action: OrderAction, to: OrderStatus): string {
+  switch (action) {
+    case 'submit':
+      return to === 'confirmed' ? 'confirmed' : 'held';
+    case 'hold':
+      return 'held';
+    case 'release':
+      return 'released';
+    case 'reject':
+      return 'rejected';
+    case 'cancel':
+      return 'cancelled';
+    case 'close':
+      return 'closed';
+    case 'reopen':
+      return 'reopened';
+  }
 }

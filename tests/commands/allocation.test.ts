@@ -261,13 +261,13 @@ describe('receipts serve waiting orders', () => {
       .selectFrom('history')
       .select(['event', 'actor', 'reason', 'to_status'])
       .where('order_id', '=', order.id)
-      .where('event', 'in', ['hold_auto_released', 'confirmed'])
+      .where('event', 'in', ['hold_auto_released', 'released'])
       .orderBy('id')
       .execute();
 
     expect(rows).toEqual([
       { event: 'hold_auto_released', actor: 'system', reason: 'stock received', to_status: null },
-      { event: 'confirmed', actor: 'system', reason: 'stock received', to_status: 'confirmed' },
+      { event: 'released', actor: 'system', reason: 'stock received', to_status: 'confirmed' },
     ]);
   });
 

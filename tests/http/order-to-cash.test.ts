@@ -188,7 +188,7 @@ describe('credit manager', () => {
     const after = expectStatus(await api.request('GET', `/orders/${held.id}`), 200);
     expect(after.status).toBe('confirmed');
     const timeline = expectStatus(await api.request('GET', `/orders/${held.id}/timeline`), 200);
-    expect(timeline.entries.at(-1)).toMatchObject({ event: 'confirmed', fromStatus: 'on_hold', reason: 'annual review' });
+    expect(timeline.entries.at(-1)).toMatchObject({ event: 'released', fromStatus: 'on_hold', reason: 'annual review' });
   });
 
   it('credit manager override releases over the limit', async () => {
@@ -497,7 +497,7 @@ describe('timeline', () => {
       'shipment:planned',
       'shipment:shipped',
       'invoice:invoiced',
-      'sales_order:close',
+      'sales_order:closed',
       'invoice:partially_paid',
       'invoice:paid',
       'invoice:partially_paid',
