@@ -69,13 +69,13 @@ describe('credit check at intake', () => {
     expect(order.holds.map((hold) => hold.reason)).toEqual(['credit_limit']);
     expect(order.holds[0]!.facts).toEqual({
       currency: 'EUR',
-      creditLimitMinor: '59499',
-      exposureMinor: '59500',
-      openReceivablesMinor: '0',
-      shippedNotInvoicedMinor: '0',
-      confirmedNotShippedMinor: '0',
-      thisOrderMinor: '59500',
-      overLimitMinor: '1',
+      creditLimit: '594.99',
+      exposure: '595.00',
+      openReceivables: '0.00',
+      shippedNotInvoiced: '0.00',
+      confirmedNotShipped: '0.00',
+      thisOrder: '595.00',
+      overLimit: '0.01',
     });
   });
 
@@ -92,11 +92,11 @@ describe('credit check at intake', () => {
     expect(fits.status).toBe('confirmed');
     expect(over.status).toBe('on_hold');
     expect(over.holds[0]!.facts).toMatchObject({
-      openReceivablesMinor: '23800',
-      confirmedNotShippedMinor: '47600',
-      thisOrderMinor: '35700',
-      exposureMinor: '107100',
-      overLimitMinor: '7100',
+      openReceivables: '238.00',
+      confirmedNotShipped: '476.00',
+      thisOrder: '357.00',
+      exposure: '1071.00',
+      overLimit: '71.00',
     });
   });
 
@@ -135,7 +135,7 @@ describe('credit limit of zero', () => {
     const order = await scenario.submit('BUYER', { UNIT: '1' });
 
     expect(order.status).toBe('on_hold');
-    expect(order.holds[0]!.facts).toMatchObject({ creditLimitMinor: '0', exposureMinor: '11900', overLimitMinor: '11900' });
+    expect(order.holds[0]!.facts).toMatchObject({ creditLimit: '0.00', exposure: '119.00', overLimit: '119.00' });
   });
 
   it('prepayment covers the order', async () => {
@@ -293,7 +293,7 @@ describe('quantity changes and credit', () => {
 
     expect(changed.status).toBe('on_hold');
     expect(changed.holds.map((hold) => hold.reason)).toEqual(['credit_limit']);
-    expect(changed.holds[0]!.facts).toMatchObject({ thisOrderMinor: '59500', overLimitMinor: '9500' });
+    expect(changed.holds[0]!.facts).toMatchObject({ thisOrder: '595.00', overLimit: '95.00' });
   });
 
   it('reopened order is checked on its open value', async () => {
@@ -318,7 +318,7 @@ describe('quantity changes and credit', () => {
     // Open AR 357.00 + unbilled 7 units 833.00 = 1190.00.
     const held = expectSuccess(await changeLineQuantity(scenario.ctx(), { orderId: order.id, lineNumber: 1, quantity: '10', reason: 'five more' }));
     expect(held.status).toBe('on_hold');
-    expect(held.holds[0]!.facts).toMatchObject({ openReceivablesMinor: '35700', thisOrderMinor: '83300' });
+    expect(held.holds[0]!.facts).toMatchObject({ openReceivables: '357.00', thisOrder: '833.00' });
 
     // Paying the invoice leaves 833.00, within the limit.
     const outcome = expectSuccess(await pay(scenario, '357.00'));
@@ -338,7 +338,7 @@ describe('quantity changes and credit', () => {
 
     // Open AR 0 + reopened 238.00 + this order 833.00 = 1071.00.
     expect(next.status).toBe('on_hold');
-    expect(next.holds[0]!.facts).toMatchObject({ openReceivablesMinor: '0', confirmedNotShippedMinor: '23800', thisOrderMinor: '83300' });
+    expect(next.holds[0]!.facts).toMatchObject({ openReceivables: '0.00', confirmedNotShipped: '238.00', thisOrder: '833.00' });
   });
 
   it('closed order counts nothing open', async () => {
@@ -377,10 +377,10 @@ describe('shipped not invoiced', () => {
 
       expect(next.status).toBe('on_hold');
       expect(next.holds[0]!.facts).toMatchObject({
-        shippedNotInvoicedMinor: '11900',
-        confirmedNotShippedMinor: '23800',
-        thisOrderMinor: '11900',
-        exposureMinor: '47600',
+        shippedNotInvoiced: '119.00',
+        confirmedNotShipped: '238.00',
+        thisOrder: '119.00',
+        exposure: '476.00',
       });
     } finally {
       await own.drop();

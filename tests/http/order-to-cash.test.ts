@@ -147,7 +147,7 @@ describe('credit manager', () => {
     const second = expectStatus(await api.request('POST', '/orders', { body: { customerCode: 'TIGHT', lines: [{ sku: 'WIDGET', quantity: '10' }] } }), 201);
     expect(second.status).toBe('on_hold');
     expect(second.holds[0].reason).toBe('credit_limit');
-    expect(second.holds[0].facts).toMatchObject({ currency: 'EUR', creditLimitMinor: '20000', exposureMinor: '23800', overLimitMinor: '3800' });
+    expect(second.holds[0].facts).toMatchObject({ currency: 'EUR', creditLimit: '200.00', exposure: '238.00', overLimit: '38.00' });
 
     const queue = expectStatus(await api.request('GET', '/orders?holdReason=credit_limit'), 200);
     expect(queue.items.map((item: { orderNumber: string }) => item.orderNumber)).toEqual([second.orderNumber]);

@@ -11,6 +11,7 @@ import { positiveQuantity } from '../../shared/field-schemas.js';
 import { checkCredit } from '../../receivables/rules/credit-check.js';
 import { loadExposureParts, loadUnbilledOrderValue } from '../../receivables/store/credit-exposure.js';
 import { fillBackorders } from '../fill-backorders.js';
+import { creditHoldFacts } from '../credit-hold-facts.js';
 import { placeHolds, type HoldToPlace } from '../holds.js';
 import { priceOrderLines } from '../price-order-lines.js';
 import { getOrder, type OrderView } from '../queries/get-order.js';
@@ -181,7 +182,7 @@ async function checkIncrease(trx: Tx, ctx: CommandContext, order: OrderRow, at: 
     const parts = await loadExposureParts(trx, order.customer_id, order.id);
     const thisOrderMinor = await loadUnbilledOrderValue(trx, order);
     const check = checkCredit({ creditLimitMinor: customer.credit_limit_minor, ...parts, thisOrderMinor });
-    if (!check.withinLimit) holds.push({ reason: 'credit_limit', facts: { currency: customer.currency, ...check.facts } });
+    if (!check.withinLimit) holds.push({ reason: 'credit_limit', facts: creditHoldFacts(check.facts, customer.currency) });
   }
 
   const fullyReserved = await reserveShortfall(trx, order);

@@ -13,6 +13,7 @@ import { checkCredit } from '../../receivables/rules/credit-check.js';
 import { loadExposureParts } from '../../receivables/store/credit-exposure.js';
 import { toCalendarDate } from '../../shared/calendar-date.js';
 import { computeDocumentTotals } from '../../tax/rules/document-totals.js';
+import { creditHoldFacts } from '../credit-hold-facts.js';
 import { placeHolds, type HoldToPlace } from '../holds.js';
 import { priceOrderLines, type PricedLine } from '../price-order-lines.js';
 import { purchaseOrderSchema, type PurchaseOrder, type PurchaseOrderInput } from '../purchase-order-input.js';
@@ -253,7 +254,7 @@ async function checkCustomerCredit(trx: Tx, customer: CustomerRow, orderGrossMin
     thisOrderMinor: orderGrossMinor,
   });
   if (check.withinLimit) return null;
-  return { reason: 'credit_limit', facts: { currency: customer.currency, ...check.facts } };
+  return { reason: 'credit_limit', facts: creditHoldFacts(check.facts, customer.currency) };
 }
 
 async function insertOrder(
