@@ -19,13 +19,14 @@ export async function fillBackorders(
     .innerJoin('sales_order as o', 'o.id', 'line.order_id')
     .select(['o.id'])
     .distinct()
-    .select(['o.received_at'])
+    .select(['o.received_at', 'o.order_number'])
     .where('line.product_id', '=', request.productId)
     .where('o.company_id', '=', request.companyId)
     .where('o.status', 'in', ['on_hold', 'confirmed'])
     .where(sql<boolean>`line.quantity_ordered - line.quantity_shipped - line.quantity_cancelled > line.quantity_reserved`)
     .orderBy('o.received_at')
-    .orderBy('o.id')
+    // Order numbers follow intake, so orders received at the same instant keep their order.
+    .orderBy('o.order_number')
     .execute();
 
   const released: string[] = [];

@@ -16,14 +16,14 @@ export async function releaseCreditHolds(
   const held = await trx
     .selectFrom('sales_order as o')
     .innerJoin('order_hold as h', 'h.order_id', 'o.id')
-    .select(['o.id', 'o.received_at'])
+    .select(['o.id', 'o.received_at', 'o.order_number'])
     .distinct()
     .where('o.customer_id', '=', request.customerId)
     .where('o.status', '=', 'on_hold')
     .where('h.reason', 'in', [...(request.reasons ?? ['credit_limit'])])
     .where('h.resolved_at', 'is', null)
     .orderBy('o.received_at')
-    .orderBy('o.id')
+    .orderBy('o.order_number')
     .execute();
 
   const released: string[] = [];
