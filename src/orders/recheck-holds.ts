@@ -1,6 +1,9 @@
+import { sql } from 'kysely';
+
 import { Dec } from '../money/index.js';
 import { reserveStock } from '../inventory/store/stock-reservation.js';
 import type { Tx } from '../platform/command.js';
+import { toCalendarDate } from '../shared/calendar-date.js';
 import { checkCredit } from '../receivables/rules/credit-check.js';
 import { loadExposureParts, loadUnbilledOrderValue } from '../receivables/store/credit-exposure.js';
 import { resolveHolds, type HoldReason } from './holds.js';
@@ -38,7 +41,7 @@ export async function recheckHolds(trx: Tx, order: OrderRow, request: RecheckReq
 
   for (const hold of holds) {
     const reason = hold.reason as HoldReason;
-    const passes = await holdCausePassed(trx, order, reason, request.mode);
+    const passes = await holdCausePassed(trx, order, reason, request.mode, request.at);
     const overridden = request.mode === 'person' && overrides.has(reason);
     if (passes || overridden) cleared.push(hold);
   }
@@ -68,7 +71,7 @@ export async function recheckHolds(trx: Tx, order: OrderRow, request: RecheckReq
   return { released: cleared.map((hold) => hold.reason), remaining, status };
 }
 
-async function holdCausePassed(trx: Tx, order: OrderRow, reason: HoldReason, mode: RecheckRequest['mode']): Promise<boolean> {
+async function holdCausePassed(trx: Tx, order: OrderRow, reason: HoldReason, mode: RecheckRequest['mode'], at: Date): Promise<boolean> {
   switch (reason) {
     case 'price_mismatch':
       // Only a person can accept the list price over the customer's expected price.
@@ -79,8 +82,11 @@ async function holdCausePassed(trx: Tx, order: OrderRow, reason: HoldReason, mod
     }
     case 'credit_limit':
       return creditNowWithinLimit(trx, order);
-    case 'stock_shortage':
-      return reserveShortfall(trx, order);
+    case 'stock_shortage': {
+      const covered = await reserveShortfall(trx, order);
+      if (covered) await bringPromisesForward(trx, order.id, toCalendarDate(at));
+      return covered;
+    }
     default:
       // A hold reason this code does not know can only be lifted by a person.
       return mode === 'person';
@@ -102,6 +108,19 @@ async function creditNowWithinLimit(trx: Tx, order: OrderRow): Promise<boolean> 
     ...parts,
     thisOrderMinor: await loadUnbilledOrderValue(trx, order),
   }).withinLimit;
+}
+
+/**
+ * Moves promised ship dates that counted on a replenishment forward to the
+ * day the stock became available, but never before the requested date.
+ */
+async function bringPromisesForward(trx: Tx, orderId: string, today: string): Promise<void> {
+  await sql`
+    UPDATE sales_order_line
+    SET promised_ship_date = GREATEST(${today}::date, COALESCE(requested_date, ${today}::date))
+    WHERE order_id = ${orderId}
+      AND promised_ship_date > GREATEST(${today}::date, COALESCE(requested_date, ${today}::date))
+  `.execute(trx);
 }
 
 /** Tries to reserve what each line still lacks; true when nothing is short any more. */

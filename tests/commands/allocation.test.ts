@@ -271,6 +271,22 @@ describe('receipts serve waiting orders', () => {
     ]);
   });
 
+  it('receipt brings the promise forward', async () => {
+    const scenario = await createScenario(database.db);
+    await scenario.addCustomer({ code: 'ACME' });
+    await scenario.addProduct({ sku: 'PUMP', price: '50.00' });
+    scenario.clock.set(new Date('2024-03-01T10:00:00.000Z'));
+    const order = await scenario.submit('ACME', { PUMP: '1' });
+    const promisedAtIntake = order.lines[0]!.promisedShipDate;
+
+    scenario.clock.set(new Date('2024-03-04T08:00:00.000Z'));
+    await scenario.receive('PUMP', 'MAIN', '1');
+    const after = await getOrder(scenario.db, scenario.companyId, order.id);
+
+    expect(promisedAtIntake).toBe('2024-03-15');
+    expect(after.lines[0]!.promisedShipDate).toBe('2024-03-04');
+  });
+
   it('positive adjustment serves waiting orders', async () => {
     const scenario = await createScenario(database.db);
     await scenario.addCustomer({ code: 'ACME' });
