@@ -11,6 +11,7 @@ import { registerIdempotency } from './idempotency.js';
 import { configureJson } from './json.js';
 import { internalErrorProblem, sendProblem, sendRejection } from './problem.js';
 import { registerRequestScope } from './request-scope.js';
+import { registerTextGuard } from './text-guard.js';
 import { registerCatalogRoutes } from './routes/catalog.js';
 import { registerCompanyRoutes } from './routes/companies.js';
 import { registerCustomerRoutes } from './routes/customers.js';
@@ -72,6 +73,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     return payload;
   });
 
+  registerTextGuard(app);
   registerRequestScope(app, options);
   registerIdempotency(app, options.db);
 

@@ -2,7 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Logger } from 'pino';
 
 import type { Clock } from './clock.js';
-import { isSerializationOrDeadlock } from './database.js';
+import { isSerializationOrDeadlock, sqlState } from './database.js';
 import { RejectionError, type Result } from './rejection.js';
 import type { DB } from './schema.js';
 
@@ -17,6 +17,9 @@ export interface CommandContext {
   /** The person or system acting, written to every history row. */
   actor: string;
 }
+
+/** SQLSTATE 22003: a number does not fit its column (numeric precision or bigint). */
+const NUMERIC_VALUE_OUT_OF_RANGE = '22003';
 
 /** Transactions that lose a deadlock or serialization race are retried this often. */
 const MAX_ATTEMPTS = 5;
@@ -38,6 +41,19 @@ export async function runCommand<T>(
     } catch (error) {
       if (error instanceof RejectionError) {
         return { ok: false, rejection: error.rejection };
+      }
+      if (sqlState(error) === NUMERIC_VALUE_OUT_OF_RANGE) {
+        // A quantity or amount, or a total computed from them, is larger
+        // than its column can hold; nothing was written.
+        ctx.logger.warn({ command: commandName, err: error }, 'value too large to store; rejected');
+        return {
+          ok: false,
+          rejection: {
+            code: 'value_out_of_range',
+            message: `A quantity, price or amount in this request, or a total computed from them, is too large to store (${(error as Error).message}); send smaller values.`,
+            facts: { command: commandName },
+          },
+        };
       }
       if (isSerializationOrDeadlock(error) && attempt < MAX_ATTEMPTS) {
         ctx.logger.warn({ command: commandName, attempt, err: error }, 'transaction lost a lock race; retrying');

@@ -6,6 +6,7 @@
 export const REJECTION_HTTP_STATUS = {
   invalid_request: 400,
   validation_failed: 422,
+  value_out_of_range: 422,
   company_not_found: 404,
   customer_not_found: 404,
   product_not_found: 404,

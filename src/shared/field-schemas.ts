@@ -59,6 +59,11 @@ export const signedQuantity = z
   .string()
   .regex(/^-?\d{1,12}(\.\d{1,6})?$/, 'must be a decimal string with at most 12 digits before and 6 after the point, such as "12" or "-3"');
 
+/** Tells whether no line number appears twice in a list of line requests. */
+export function hasDistinctLineNumbers(lines: readonly { lineNumber: number }[]): boolean {
+  return new Set(lines.map((line) => line.lineNumber)).size === lines.length;
+}
+
 /** Returns the number of digits after the decimal point of a decimal string. */
 export function fractionDigits(text: string): number {
   const point = text.indexOf('.');

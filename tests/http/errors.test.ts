@@ -21,6 +21,42 @@ afterAll(async () => {
   await api?.close();
 });
 
+describe('hostile text and numbers', () => {
+  it('NUL in a path is a 422 problem', async () => {
+    const problem = expectProblem(await api.request('GET', '/orders/SO-0000001%00'), 422, 'validation_failed');
+    expect(problem.facts.part).toBe('path');
+  });
+
+  it('NUL in a query is a 422 problem', async () => {
+    const problem = expectProblem(await api.request('GET', '/orders?customerCode=a%00b'), 422, 'validation_failed');
+    expect(problem.errors).toEqual([{ pointer: '/customerCode', detail: expect.stringContaining('NUL') }]);
+  });
+
+  it('NUL in a body field is a 422 problem', async () => {
+    const body = { customerCode: 'ACME', customerPoNumber: 'PO\u0000X', lines: [{ sku: 'WIDGET', quantity: '1' }] };
+    const problem = expectProblem(await api.request('POST', '/orders', { body }), 422, 'validation_failed');
+    expect(problem.errors).toEqual([{ pointer: '/customerPoNumber', detail: expect.stringContaining('NUL') }]);
+  });
+
+  it('unpaired surrogate is a 422 problem', async () => {
+    const body = { customerCode: 'ACME', customerPoNumber: 'PO\ud800', lines: [{ sku: 'WIDGET', quantity: '1' }] };
+    expectProblem(await api.request('POST', '/orders', { body }), 422, 'validation_failed');
+  });
+
+  it('amount too large to store is a 422 problem', async () => {
+    const body = { customerCode: 'ACME', amount: '99999999999999999.99', currency: 'EUR', receivedOn: '2026-01-05' };
+    const problem = expectProblem(await api.request('POST', '/payments', { body }), 422, 'value_out_of_range');
+    expect(problem.detail).toContain('too large to store');
+  });
+
+  it('stock beyond the column is a 422 problem', async () => {
+    // BOOK already has stock, so the largest receipt the field accepts overflows the column.
+    const body = { sku: 'BOOK', warehouseCode: 'MAIN', quantity: '999999999999.999999' };
+    const problem = expectProblem(await api.request('POST', '/stock/receipts', { body }), 422, 'value_out_of_range');
+    expect(problem.detail).toContain('too large to store');
+  });
+});
+
 describe('problem responses', () => {
   it('unknown route is a 404 problem', async () => {
     const problem = expectProblem(await api.request('GET', '/no-such-route?x=1'), 404, 'route_not_found');

@@ -7,7 +7,7 @@ import { runCommand, type CommandContext, type Tx } from '../../platform/command
 import { appendHistory } from '../../platform/history.js';
 import { rejectAndRollBack, type Result } from '../../platform/rejection.js';
 import { validateInput } from '../../platform/validation.js';
-import { positiveQuantity } from '../../shared/field-schemas.js';
+import { hasDistinctLineNumbers, positiveQuantity } from '../../shared/field-schemas.js';
 import { getShipment, type ShipmentView } from '../queries/get-shipment.js';
 
 const createShipmentSchema = z.object({
@@ -16,6 +16,7 @@ const createShipmentSchema = z.object({
   lines: z
     .array(z.object({ lineNumber: z.number().int().positive(), quantity: positiveQuantity }))
     .min(1)
+    .refine(hasDistinctLineNumbers, 'must name each line once; add the quantities of a line together')
     .nullish(),
   carrier: z.string().max(100).nullish(),
   idempotencyKey: z.string().max(200).nullish(),

@@ -9,7 +9,7 @@ import { isUniqueViolation } from '../../platform/database.js';
 import { appendHistory } from '../../platform/history.js';
 import { rejectAndRollBack, type Result } from '../../platform/rejection.js';
 import { validateInput } from '../../platform/validation.js';
-import { positiveQuantity } from '../../shared/field-schemas.js';
+import { hasDistinctLineNumbers, positiveQuantity } from '../../shared/field-schemas.js';
 import { toCalendarDate } from '../../shared/calendar-date.js';
 import { getInvoice, type InvoiceView } from '../queries/get-invoice.js';
 import { insertInvoiceDocument } from '../store/insert-invoice.js';
@@ -26,7 +26,8 @@ const creditNoteSchema = z.object({
         quantity: positiveQuantity,
       }),
     )
-    .min(1),
+    .min(1)
+    .refine(hasDistinctLineNumbers, 'must name each line once; add the quantities of a line together'),
   idempotencyKey: z.string().max(200).nullish(),
 });
 
@@ -88,6 +89,14 @@ async function issueCreditNoteOnce(ctx: CommandContext, input: CreditNoteInput):
       actor: ctx.actor,
       at,
     });
+    if (creditNote.grossMinor === 0n) {
+      rejectAndRollBack(
+        'validation_failed',
+        `The credit note for ${lockedInvoice.invoice_number} would be 0.00 ${lockedInvoice.currency}: the quantities are too small to carry an amount; credit a larger quantity.`,
+        { invoiceNumber: lockedInvoice.invoice_number, lines: request.lines },
+        '/lines',
+      );
+    }
     if (request.idempotencyKey) {
       await trx.updateTable('invoice').set({ idempotency_key: request.idempotencyKey }).where('id', '=', creditNote.id).execute();
     }

@@ -20,13 +20,13 @@ export interface LedgerEntryInput {
 }
 
 /**
- * Posts one journal entry. Lines of zero are left out; an entry whose debits
- * and credits differ is a bug in the caller and fails before anything is
- * written.
+ * Posts one journal entry. Lines of zero are left out, but the entry itself
+ * is always written, so every document has its entry even when it is 0.00
+ * (a line given away at 100 % discount). An entry whose debits and credits
+ * differ is a bug in the caller and fails before anything is written.
  */
 export async function postLedgerEntry(trx: Tx, entry: LedgerEntryInput): Promise<void> {
   const lines = entry.lines.filter((line) => (line.debitMinor ?? 0n) !== 0n || (line.creditMinor ?? 0n) !== 0n);
-  if (lines.length === 0) return;
 
   const debits = lines.reduce((sum, line) => sum + (line.debitMinor ?? 0n), 0n);
   const credits = lines.reduce((sum, line) => sum + (line.creditMinor ?? 0n), 0n);
@@ -46,6 +46,7 @@ export async function postLedgerEntry(trx: Tx, entry: LedgerEntryInput): Promise
     })
     .returning('id')
     .executeTakeFirstOrThrow();
+  if (lines.length === 0) return;
 
   await trx
     .insertInto('ledger_line')
