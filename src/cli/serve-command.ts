@@ -6,6 +6,8 @@ import { systemClock } from '../platform/clock.js';
 import { setupCompany, findCompany } from '../platform/company/setup-company.js';
 import { readNorthwind } from '../replay/northwind-reader.js';
 import { runReplay } from '../replay/run-replay.js';
+import type { Logger } from '../platform/logger.js';
+import type { StartedDatabase } from '../platform/start-database.js';
 import { withDatabase } from './database-session.js';
 
 const DEMO_COMPANY = 'NORTHWIND';
@@ -30,10 +32,8 @@ export function registerServeCommand(program: Command): void {
 
       await withDatabase({ data: options.data, stopOnSignals: false }, async (database, logger) => {
         let companyCode = options.company ?? (options.demo ? DEMO_COMPANY : 'MAIN');
-        if (options.demo && !(await findCompany(database.db, DEMO_COMPANY))) {
-          logger.info({ corpus: options.corpus }, 'loading the Northwind demo data; this runs once, on first start');
-          const report = await runReplay(database.db, logger, await readNorthwind(options.corpus), { companyCode: DEMO_COMPANY, seed: 'o2c-demo' });
-          logger.info({ orders: report.orders.received, invoices: report.invoices.count, violations: report.invariantViolations }, 'demo data loaded');
+        if (options.demo) {
+          await loadDemoOnce(database, logger, options.corpus);
           companyCode = DEMO_COMPANY;
         }
         if (!(await findCompany(database.db, companyCode))) {
@@ -55,6 +55,40 @@ export function registerServeCommand(program: Command): void {
         });
       });
     });
+}
+
+/**
+ * Loads the Northwind demo on the first start. A load that was interrupted
+ * earlier is reported, not repeated over its remains; Ctrl+C during the load
+ * stops the database cleanly and says how to start over.
+ */
+async function loadDemoOnce(database: StartedDatabase, logger: Logger, corpus: string): Promise<void> {
+  const company = await findCompany(database.db, DEMO_COMPANY);
+  if (company) {
+    const run = await database.db.selectFrom('replay_run').select('finished_at').where('company_id', '=', company.id).executeTakeFirst();
+    if (run && run.finished_at === null) {
+      logger.warn(
+        { company: DEMO_COMPANY },
+        'the demo load of an earlier start was interrupted, so the demo data is incomplete; stop o2c, delete the data folder and start again to reload it',
+      );
+    }
+    return;
+  }
+
+  const interrupted = () => {
+    logger.warn('interrupted while loading the demo data; stopping the database. The demo will be incomplete: delete the data folder before the next start to reload it');
+    void database.stop().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
+  try {
+    logger.info({ corpus }, 'loading the Northwind demo data; this runs once, on first start (about a minute)');
+    const report = await runReplay(database.db, logger, await readNorthwind(corpus), { companyCode: DEMO_COMPANY, seed: 'o2c-demo' });
+    logger.info({ orders: report.orders.received, invoices: report.invoices.count, violations: report.invariantViolations }, 'demo data loaded');
+  } finally {
+    process.removeListener('SIGINT', interrupted);
+    process.removeListener('SIGTERM', interrupted);
+  }
 }
 
 function parsePort(text: string): number {

@@ -376,6 +376,13 @@ export interface LedgerLineTable {
   credit_minor: Generated<bigint>;
 }
 
+export interface ReplayRunTable {
+  company_id: string;
+  dataset: string;
+  started_at: Generated<Date>;
+  finished_at: Date | null;
+}
+
 export interface DB {
   company: CompanyTable;
   document_counter: DocumentCounterTable;
@@ -404,4 +411,5 @@ export interface DB {
   idempotency_record: IdempotencyRecordTable;
   ledger_entry: LedgerEntryTable;
   ledger_line: LedgerLineTable;
+  replay_run: ReplayRunTable;
 }

@@ -15,7 +15,7 @@ export function formatReplayReport(report: ReplayReport): string {
   add(`  confirmed          ${report.orders.confirmed}, touchless ${report.orders.touchless} (rate ${report.touchlessRate ?? 'n/a'})`);
   add(`  held, by reason    ${entries(report.orders.held)}`);
   add(`  still on hold      ${entries(report.orders.stillHeld)}`);
-  add(`  closed             ${report.orders.closed}, cancelled ${report.orders.cancelled} (given up after waiting: ${report.orders.givenUp})`);
+  add(`  closed             ${report.orders.closed}, still open ${report.orders.open}, cancelled ${report.orders.cancelled} (given up after waiting: ${report.orders.givenUp})`);
   add(`Shipments            ${report.shipments}, on time ${report.onTimeShipmentRate ?? 'n/a'}`);
   add(`Invoices             ${report.invoices.count}, total ${report.invoices.total}`);
   add(`Credit notes         ${report.creditNotes.count}, total ${report.creditNotes.total}`);

@@ -26,6 +26,8 @@ export interface ReplayReport {
     stillHeld: Record<string, number>;
     cancelled: number;
     closed: number;
+    /** Orders confirmed and still open at the end: not shipped by the end date, or without a ship date. */
+    open: number;
     /** Orders the desk rejected after waiting too long for a hold to clear. */
     givenUp: number;
   };
@@ -94,6 +96,7 @@ export async function buildReplayReport(
       stillHeld: kpis.stillHeldByReason,
       cancelled: kpis.cancelled,
       closed: kpis.closed,
+      open: kpis.open,
       givenUp: tally.ordersGivenUp,
     },
     lines: { inSource: sourceLines, submitted: tally.linesSubmitted },

@@ -40,12 +40,7 @@ export async function runReplay(
     countryCode: dataset.sellerCountryCode,
     pricesIncludeTax: dataset.pricesIncludeTax,
   });
-  const existing = await db.selectFrom('sales_order').select('id').where('company_id', '=', companyId).limit(1).execute();
-  if (existing.length > 0) {
-    throw new Error(
-      `Company ${options.companyCode} already has orders, so the replay would mix with them; pass --company with a new code or use a fresh --data folder.`,
-    );
-  }
+  await claimCompany(db, companyId, options.companyCode, dataset.name);
 
   const ctx: CommandContext = { db, clock, logger, companyId, actor: 'replay' };
   const started = Date.now();
@@ -71,6 +66,7 @@ export async function runReplay(
   }
 
   clock.set(endOfReplay);
+  await db.updateTable('replay_run').set({ finished_at: new Date() }).where('company_id', '=', companyId).execute();
   return buildReplayReport(db, {
     companyId,
     dataset,
@@ -78,6 +74,26 @@ export async function runReplay(
     asOf: endDate,
     wallMs: Date.now() - started,
   });
+}
+
+/**
+ * Records that a replay books into this company, and refuses a company that
+ * already has a replay (finished or interrupted) or orders of its own, so
+ * two replays never mix and a half-finished one is never taken for whole.
+ */
+async function claimCompany(db: Kysely<DB>, companyId: string, companyCode: string, datasetName: string): Promise<void> {
+  const advice = 'pass --company with a new code, or use a fresh --data folder (or another database in DATABASE_URL)';
+  const earlier = await db.selectFrom('replay_run').select(['dataset', 'finished_at']).where('company_id', '=', companyId).executeTakeFirst();
+  if (earlier) {
+    const state = earlier.finished_at ? 'already holds a finished replay' : 'holds a replay that was interrupted and is incomplete';
+    throw new Error(`Company ${companyCode} ${state} of ${earlier.dataset}; ${advice}.`);
+  }
+
+  const orders = await db.selectFrom('sales_order').select('id').where('company_id', '=', companyId).limit(1).execute();
+  if (orders.length > 0) {
+    throw new Error(`Company ${companyCode} already has orders, so the replay would mix with them; ${advice}.`);
+  }
+  await db.insertInto('replay_run').values({ company_id: companyId, dataset: datasetName }).execute();
 }
 
 /** The last date the dataset records anything on: orders, shipments, returns or receipts. */

@@ -367,8 +367,13 @@ describe('billing and collections', () => {
       await api.request('POST', '/payments', { body: { customerCode: ACME, amount: '2.30', currency: 'EUR', receivedOn: '2024-03-11', applications: [] } }),
       201,
     );
-    // Applications [] means oldest first; the second invoice takes it.
-    expect(onAccount.payment.applications.map((row: { invoiceNumber: string }) => row.invoiceNumber)).toEqual([secondInvoiceNumber]);
+    // Applications [] keeps the cash on account.
+    expect(onAccount.payment.applications).toEqual([]);
+    expect(onAccount.payment.unappliedAmount).toBe('2.30');
+
+    // Applying without a list takes the oldest open invoice: the second one.
+    const applied = expectStatus(await api.request('POST', `/payments/${onAccount.payment.id}/apply`), 200);
+    expect(applied.applications.map((row: { invoiceNumber: string }) => row.invoiceNumber)).toEqual([secondInvoiceNumber]);
 
     const overApplied = await api.request('POST', `/payments/${onAccount.payment.id}/apply`, {
       body: { applications: [{ invoiceNumber: secondInvoiceNumber, amount: '5.00' }] },

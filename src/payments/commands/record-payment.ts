@@ -21,7 +21,7 @@ const recordPaymentSchema = z.object({
   receivedOn: calendarDate,
   method: z.enum(['bank_transfer', 'card', 'check', 'cash', 'direct_debit', 'other']).default('bank_transfer'),
   reference: z.string().max(200).nullish(),
-  /** Named invoices to pay; when omitted, cash goes to the oldest open invoices. */
+  /** Named invoices to pay; when omitted, cash goes to the oldest open invoices; an empty list keeps it all on account. */
   applications: z
     .array(z.object({ invoiceNumber: z.string().min(1), amount: z.string().regex(DECIMAL_STRING, 'amount must be a decimal string') }))
     .nullish(),
@@ -143,7 +143,8 @@ async function recordPaymentOnce(ctx: CommandContext, input: RecordPaymentInput)
       actor: ctx.actor,
       at,
     };
-    if (request.applications && request.applications.length > 0) {
+    // An empty list keeps the whole payment on account; no list applies it oldest due first.
+    if (request.applications != null) {
       await applyToNamedInvoices(trx, toApply, request.applications);
     } else {
       await applyOldestFirst(trx, toApply);

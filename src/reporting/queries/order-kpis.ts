@@ -16,6 +16,8 @@ export interface OrderKpis {
   stillHeldByReason: Record<string, number>;
   cancelled: number;
   closed: number;
+  /** Orders confirmed and not yet closed: open quantities still to ship or bill. */
+  open: number;
   /** Business days from receipt to the last payment, for orders fully invoiced and paid. */
   orderToCashDays: { p50: string | null; p90: string | null; orders: number };
   /**
@@ -27,14 +29,15 @@ export interface OrderKpis {
 
 /** Order KPIs of a company, computed from the history timeline and the order lines. */
 export async function getOrderKpis(db: Kysely<DB>, companyId: string): Promise<OrderKpis> {
-  const counts = await sql<{ received: string; confirmed: string; touchless: string; cancelled: string; closed: string }>`
+  const counts = await sql<{ received: string; confirmed: string; touchless: string; cancelled: string; closed: string; open: string }>`
     SELECT
       COUNT(*)::text AS received,
       COUNT(*) FILTER (WHERE EXISTS (SELECT 1 FROM history h WHERE h.order_id = o.id AND h.entity_type = 'sales_order' AND h.to_status = 'confirmed'))::text AS confirmed,
       COUNT(*) FILTER (WHERE EXISTS (SELECT 1 FROM history h WHERE h.order_id = o.id AND h.entity_type = 'sales_order'
                                      AND h.event = 'confirmed' AND h.from_status = 'draft'))::text AS touchless,
       COUNT(*) FILTER (WHERE o.status = 'cancelled')::text AS cancelled,
-      COUNT(*) FILTER (WHERE o.status = 'closed')::text AS closed
+      COUNT(*) FILTER (WHERE o.status = 'closed')::text AS closed,
+      COUNT(*) FILTER (WHERE o.status = 'confirmed')::text AS open
     FROM sales_order o WHERE o.company_id = ${companyId}
   `.execute(db);
 
@@ -58,8 +61,8 @@ export async function getOrderKpis(db: Kysely<DB>, companyId: string): Promise<O
         AND NOT EXISTS (SELECT 1 FROM invoice open_invoice WHERE open_invoice.order_id = o.id AND open_invoice.kind = 'invoice' AND open_invoice.open_minor > 0)
       GROUP BY o.id, o.received_at
     )
-    SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY paid_at::date - received_at::date)::text AS p50,
-           percentile_cont(0.9) WITHIN GROUP (ORDER BY paid_at::date - received_at::date)::text AS p90,
+    SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY paid_at::date - received_at::date)::text AS p50,
+           percentile_disc(0.9) WITHIN GROUP (ORDER BY paid_at::date - received_at::date)::text AS p90,
            COUNT(*)::text AS orders
     FROM paid_orders
   `.execute(db);
@@ -91,6 +94,7 @@ export async function getOrderKpis(db: Kysely<DB>, companyId: string): Promise<O
     stillHeldByReason: Object.fromEntries(stillHeld.rows.map((entry) => [entry.reason, Number(entry.orders)])),
     cancelled: Number(row.cancelled),
     closed: Number(row.closed),
+    open: Number(row.open),
     orderToCashDays: {
       p50: cashRow?.p50 ?? null,
       p90: cashRow?.p90 ?? null,
