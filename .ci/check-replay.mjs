@@ -2,7 +2,7 @@
 // line of the source is accounted for, invoices reconcile with shipped
 // quantities, prices and tax, and the checker found no violation.
 // Usage: o2c replay ... --json | node .ci/check-replay.mjs <expected orders> <expected lines>
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 
 const [expectedOrders, expectedLines] = process.argv.slice(2).map((value) => (value === '-' ? null : Number(value)));
 const report = JSON.parse(readFileSync(0, 'utf8'));
@@ -33,3 +33,12 @@ if (failures.length > 0) {
   process.exit(1);
 }
 console.log(`Replay check passed: ${summary}`);
+
+// The same data and seed must give the same business outcome on every run
+// and server; .ci/run compares these lines between the two servers.
+if (process.env.REPLAY_FINGERPRINTS) {
+  const fingerprint = [report.dataset, report.orders.confirmed, report.orders.stillHeld ? JSON.stringify(report.orders.stillHeld) : '',
+    report.invoices.count, report.invoices.total, report.creditNotes.total, report.payments.count, report.payments.total,
+    JSON.stringify(report.openAr)].join(' ');
+  appendFileSync(process.env.REPLAY_FINGERPRINTS, fingerprint + '\n');
+}

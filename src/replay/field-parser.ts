@@ -1,4 +1,7 @@
-import { type Dec, parseDecimal } from '../money/index.js';
+import { Dec, parseDecimal } from '../money/index.js';
+
+const MAX_DECIMAL_PLACES = 6;
+const MAX_MAGNITUDE = new Dec('1000000000000');
 import type { CsvRow, CsvTable } from './csv-file.js';
 import type { ProblemList } from './input-error.js';
 
@@ -84,12 +87,21 @@ export class FieldParser {
   }
 
   private parse(row: CsvRow, column: string, text: string): Dec | undefined {
+    let value: Dec;
     try {
-      return parseDecimal(text, column);
+      value = parseDecimal(text, column);
     } catch {
       this.report(row, column, `invalid number for ${column}: expected digits with an optional "." fraction, such as 12.50`);
       return undefined;
     }
+
+    // Quantities and prices are stored as numeric(18, 6); a value outside it
+    // would stop the replay half-way instead of here, before anything is written.
+    if (value.decimalPlaces() > MAX_DECIMAL_PLACES || value.abs().gte(MAX_MAGNITUDE)) {
+      this.report(row, column, `${column} is out of range: at most 12 digits before and 6 after the decimal point`);
+      return undefined;
+    }
+    return value;
   }
 
   private report(row: CsvRow, column: string, message: string): void {
