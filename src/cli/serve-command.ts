@@ -59,8 +59,8 @@ export function registerServeCommand(program: Command): void {
 
 /**
  * Loads the Northwind demo on the first start. A load that was interrupted
- * earlier is reported, not repeated over its remains; Ctrl+C during the load
- * stops the database cleanly and says how to start over.
+ * earlier is reported, not repeated over its remains. Ctrl+C during the load
+ * stops the database cleanly and logs how to start over.
  */
 async function loadDemoOnce(database: StartedDatabase, logger: Logger, corpus: string): Promise<void> {
   const company = await findCompany(database.db, DEMO_COMPANY);

@@ -13,7 +13,7 @@ import { ReplayDesk, type ReplayEvent } from './replay-desk.js';
 import { buildReplayReport, type ReplayReport } from './replay-report.js';
 
 export interface ReplayOptions {
-  /** Company the replay books into; it must not have orders yet. */
+  /** Company the replay books into, which must have no orders and no earlier replay. */
   companyCode: string;
   /** Seed of the customers' payment behaviour; the same seed replays the same payments. */
   seed: string;
@@ -77,9 +77,9 @@ export async function runReplay(
 }
 
 /**
- * Records that a replay books into this company, and refuses a company that
- * already has a replay (finished or interrupted) or orders of its own, so
- * two replays never mix and a half-finished one is never taken for whole.
+ * Records that a replay books into this company. A company that already has
+ * a replay, finished or interrupted, or orders of its own is refused, so two
+ * replays never mix and a half-finished one is never taken for whole.
  */
 async function claimCompany(db: Kysely<DB>, companyId: string, companyCode: string, datasetName: string): Promise<void> {
   const advice = 'pass --company with a new code, or use a fresh --data folder (or another database in DATABASE_URL)';
