@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import { runCommand, type CommandContext } from '../../platform/command.js';
 import { isUniqueViolation } from '../../platform/database.js';
+import { appendHistory } from '../../platform/history.js';
 import { reject, type Result } from '../../platform/rejection.js';
 import { validateInput } from '../../platform/validation.js';
 import { businessCode, countryCode } from '../../shared/field-schemas.js';
@@ -32,7 +33,7 @@ export interface WarehouseView {
   priority: number;
 }
 
-/** Creates a warehouse that stock can be received into and reserved from. */
+/** Creates a warehouse that stock can be received into and reserved from, and writes a `created` history row. */
 export async function createWarehouse(ctx: CommandContext, input: CreateWarehouseInput): Promise<Result<WarehouseView>> {
   const validated = validateInput(createWarehouseSchema, input);
   if (!validated.ok) return validated;
@@ -52,7 +53,19 @@ export async function createWarehouse(ctx: CommandContext, input: CreateWarehous
         .returning(['id', 'code', 'name', 'country_code', 'priority'])
         .executeTakeFirstOrThrow();
 
-      return { id: row.id, code: row.code, name: row.name, countryCode: row.country_code, priority: row.priority };
+      const warehouse: WarehouseView = { id: row.id, code: row.code, name: row.name, countryCode: row.country_code, priority: row.priority };
+      await appendHistory(trx, {
+        companyId: ctx.companyId,
+        entityType: 'warehouse',
+        entityId: warehouse.id,
+        orderId: null,
+        event: 'created',
+        actor: ctx.actor,
+        details: { code: warehouse.code, name: warehouse.name, countryCode: warehouse.countryCode, priority: warehouse.priority },
+        occurredAt: ctx.clock.now(),
+      });
+
+      return warehouse;
     });
   } catch (error) {
     if (isUniqueViolation(error, 'warehouse_company_id_code_key')) {

@@ -33,6 +33,9 @@ export async function reserveStock(
 ): Promise<ReservationOutcome> {
   if (request.quantity.lte(0)) return { reserved: new Dec(0), byWarehouse: [] };
 
+  // One statement: lock and plan, take the stock, record the reservations and
+  // count them on the order line. PostgreSQL runs every data-modifying WITH
+  // part to completion, whether or not the final SELECT reads it.
   const taken = await sql<{ warehouse_id: string; take: string }>`
     WITH free_stock AS (
       SELECT s.warehouse_id, s.on_hand - s.reserved AS free, w.priority, w.code
@@ -48,44 +51,31 @@ export async function reserveStock(
              LEAST(GREATEST(free, 0), GREATEST(${request.quantity.toString()}::numeric
                - COALESCE(SUM(GREATEST(free, 0)) OVER (ORDER BY priority, code ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0), 0)) AS take
       FROM free_stock
+    ),
+    taken AS (
+      UPDATE stock_level s
+      SET reserved = s.reserved + plan.take
+      FROM plan
+      WHERE s.product_id = ${request.productId}
+        AND s.warehouse_id = plan.warehouse_id
+        AND plan.take > 0
+      RETURNING plan.warehouse_id, plan.take
+    ),
+    recorded AS (
+      INSERT INTO reservation (company_id, order_line_id, product_id, warehouse_id, quantity)
+      SELECT ${request.companyId}::uuid, ${request.orderLineId}::uuid, ${request.productId}::uuid, warehouse_id, take FROM taken
+      ON CONFLICT (order_line_id, warehouse_id) DO UPDATE SET quantity = reservation.quantity + excluded.quantity
+    ),
+    counted AS (
+      UPDATE sales_order_line
+      SET quantity_reserved = quantity_reserved + (SELECT SUM(take) FROM taken)
+      WHERE id = ${request.orderLineId}::uuid AND EXISTS (SELECT 1 FROM taken)
     )
-    UPDATE stock_level s
-    SET reserved = s.reserved + plan.take
-    FROM plan
-    WHERE s.product_id = ${request.productId}
-      AND s.warehouse_id = plan.warehouse_id
-      AND plan.take > 0
-    RETURNING plan.warehouse_id, plan.take::text AS take
+    SELECT warehouse_id, take::text AS take FROM taken
   `.execute(trx);
 
   const byWarehouse = taken.rows.map((row) => ({ warehouseId: row.warehouse_id, quantity: new Dec(row.take) }));
   const reserved = byWarehouse.reduce((sum, part) => sum.plus(part.quantity), new Dec(0));
-  if (byWarehouse.length === 0) return { reserved, byWarehouse };
-
-  await trx
-    .insertInto('reservation')
-    .values(
-      byWarehouse.map((part) => ({
-        company_id: request.companyId,
-        order_line_id: request.orderLineId,
-        product_id: request.productId,
-        warehouse_id: part.warehouseId,
-        quantity: part.quantity.toString(),
-      })),
-    )
-    .onConflict((conflict) =>
-      conflict.columns(['order_line_id', 'warehouse_id']).doUpdateSet({
-        quantity: sql`reservation.quantity + excluded.quantity`,
-      }),
-    )
-    .execute();
-
-  await trx
-    .updateTable('sales_order_line')
-    .set({ quantity_reserved: sql`quantity_reserved + ${reserved.toString()}::numeric` })
-    .where('id', '=', request.orderLineId)
-    .execute();
-
   return { reserved, byWarehouse };
 }
 

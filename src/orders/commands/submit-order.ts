@@ -18,8 +18,8 @@ import { placeHolds, type HoldToPlace } from '../holds.js';
 import { priceOrderLines, type PricedLine } from '../price-order-lines.js';
 import { purchaseOrderSchema, type PurchaseOrder, type PurchaseOrderInput } from '../purchase-order-input.js';
 import { getOrder, type OrderView } from '../queries/get-order.js';
+import type { OrderSnapshot } from '../rules/order-lifecycle.js';
 import { promiseShipDate } from '../rules/promise-date.js';
-import { loadActiveHolds, loadOrderLines, toSnapshot } from '../store/order-store.js';
 import { transitionOrder } from '../transition-order.js';
 import { lockCustomerByCode, resolvePriceList, resolveShipTo, type CustomerRow } from '../store/order-parties.js';
 
@@ -157,19 +157,29 @@ async function intake(
     occurredAt: receivedAt,
   });
 
-  const shortage = await reserveLines(trx, ctx.companyId, orderDate, po, priced.lines, lineIds, products);
-  if (shortage) holds.push(shortage);
+  const reservation = await reserveLines(trx, ctx.companyId, orderDate, po, priced.lines, lineIds, products);
+  if (reservation.shortage) holds.push(reservation.shortage);
 
   await placeHolds(trx, { companyId: ctx.companyId, orderId, actor: ctx.actor, at: receivedAt }, holds);
 
-  const lines = await loadOrderLines(trx, orderId);
-  const activeHolds = await loadActiveHolds(trx, orderId);
+  // The new order's lines are known here, so the guards need no second read.
+  const snapshot: OrderSnapshot = {
+    activeHoldCount: holds.length,
+    lines: priced.lines.map((line, position) => ({
+      ordered: line.quantity,
+      reserved: reservation.reserved[position]!,
+      shipped: new Dec(0),
+      invoiced: new Dec(0),
+      returned: new Dec(0),
+      cancelled: new Dec(0),
+    })),
+  };
   await transitionOrder(trx, {
     companyId: ctx.companyId,
     orderId,
     from: 'draft',
     action: 'submit',
-    snapshot: toSnapshot(lines, activeHolds.length),
+    snapshot,
     actor: ctx.actor,
     at: receivedAt,
     reason: holds.length > 0 ? holds.map((hold) => hold.reason).join(', ') : null,
@@ -340,7 +350,8 @@ async function insertLines(
 /**
  * Reserves every line, in product order so that concurrent orders lock stock
  * rows in the same order and cannot deadlock each other. Sets each line's
- * promised ship date and returns a `stock_shortage` hold for short lines.
+ * promised ship date, and returns what each line reserved (in line order)
+ * and a `stock_shortage` hold for short lines.
  */
 async function reserveLines(
   trx: Tx,
@@ -350,18 +361,21 @@ async function reserveLines(
   priced: readonly PricedLine[],
   lineIds: readonly string[],
   products: Map<string, ProductRow>,
-): Promise<HoldToPlace | null> {
-  const order = priced.map((line, position) => ({ line, lineId: lineIds[position]! }));
+): Promise<{ shortage: HoldToPlace | null; reserved: Dec[] }> {
+  const order = priced.map((line, position) => ({ line, lineId: lineIds[position]!, position }));
+  const reserved: Dec[] = priced.map(() => new Dec(0));
+  const promises: { lineId: string; date: string }[] = [];
   order.sort((a, b) => (a.line.productId < b.line.productId ? -1 : a.line.productId > b.line.productId ? 1 : a.line.index - b.line.index));
 
   const shortLines: Record<string, unknown>[] = [];
-  for (const { line, lineId } of order) {
+  for (const { line, lineId, position } of order) {
     const product = products.get(line.sku)!;
     // Services and charges are never in stock, so there is nothing to reserve.
     const outcome = product.stocked
       ? await reserveStock(trx, { companyId, orderLineId: lineId, productId: line.productId, quantity: line.quantity })
       : { reserved: line.quantity };
     const fullyReserved = outcome.reserved.eq(line.quantity);
+    reserved[position] = outcome.reserved;
 
     const promised = promiseShipDate({
       orderDate,
@@ -369,7 +383,7 @@ async function reserveLines(
       fullyReserved,
       replenishmentLeadTimeDays: product.replenishment_lead_time_days,
     });
-    await trx.updateTable('sales_order_line').set({ promised_ship_date: promised }).where('id', '=', lineId).execute();
+    promises.push({ lineId, date: promised });
 
     if (!fullyReserved) {
       shortLines.push({
@@ -382,5 +396,11 @@ async function reserveLines(
       });
     }
   }
-  return shortLines.length > 0 ? { reason: 'stock_shortage', facts: { lines: shortLines } } : null;
+  await sql`
+    UPDATE sales_order_line AS line SET promised_ship_date = promise.date::date
+    FROM (VALUES ${sql.join(promises.map((promise) => sql`(${promise.lineId}::uuid, ${promise.date})`))}) AS promise (id, date)
+    WHERE line.id = promise.id
+  `.execute(trx);
+
+  return { shortage: shortLines.length > 0 ? { reason: 'stock_shortage', facts: { lines: shortLines } } : null, reserved };
 }
