@@ -80,6 +80,8 @@ export interface ProductTable {
 }
 
 export interface TaxRateTable {
+  /** Kept when the rate is replaced, so it is the entity_id of the rate's history rows. */
+  id: Generated<string>;
   company_id: string;
   country_code: string;
   tax_category: string;
@@ -326,7 +328,18 @@ export interface ApplicationTable {
   created_at: Generated<Date>;
 }
 
-export type HistoryEntityType = 'sales_order' | 'shipment' | 'invoice' | 'payment' | 'customer' | 'stock';
+export type HistoryEntityType =
+  | 'sales_order'
+  | 'shipment'
+  | 'invoice'
+  | 'payment'
+  | 'customer'
+  | 'stock'
+  | 'company'
+  | 'product'
+  | 'price_list'
+  | 'tax_rate'
+  | 'warehouse';
 
 export interface HistoryTable {
   id: Generated<bigint>;

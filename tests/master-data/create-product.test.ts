@@ -4,7 +4,7 @@ import { createProduct, type CreateProductInput } from '../../src/catalog/comman
 import { getProduct } from '../../src/catalog/queries/get-product.js';
 import type { CommandContext } from '../../src/platform/command.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
-import { BUSINESS_TIME, expectRejection, expectSuccess, failedPointers, newCompanyContext } from './fixture.js';
+import { BUSINESS_TIME, expectRejection, expectSuccess, failedPointers, newCompanyContext, readHistory } from './fixture.js';
 
 let database: TestDatabase;
 
@@ -18,6 +18,16 @@ afterAll(async () => {
 
 function productInput(overrides: Partial<CreateProductInput> = {}): CreateProductInput {
   return { sku: 'WIDGET-1', name: 'Widget, blue', unitCode: 'C62', taxCategory: 'standard', ...overrides };
+}
+
+async function countProductHistory(ctx: CommandContext): Promise<number> {
+  const row = await ctx.db
+    .selectFrom('history')
+    .select((eb) => eb.fn.countAll<string>().as('count'))
+    .where('company_id', '=', ctx.companyId)
+    .where('entity_type', '=', 'product')
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
 }
 
 async function countProducts(ctx: CommandContext): Promise<number> {
@@ -77,6 +87,29 @@ describe('createProduct', () => {
     expect(await getProduct(ctx.db, ctx.companyId, 'WIDGET-1')).toEqual(product);
   });
 
+  it('writes a created history row', async () => {
+    const ctx = await newCompanyContext(database);
+
+    const product = expectSuccess(
+      await createProduct(ctx, productInput({ gtin: '4006381333931', taxCategory: 'reduced', standardCost: '12.50', stocked: false })),
+    );
+
+    const history = await readHistory(ctx, 'product', product.id);
+    expect(history).toHaveLength(1);
+    expect(history[0]).toMatchObject({ event: 'created', actor: 'test-clerk', order_id: null, reason: null });
+    expect(history[0]?.occurred_at.toISOString()).toBe(BUSINESS_TIME.toISOString());
+    expect(history[0]?.details).toEqual({
+      sku: 'WIDGET-1',
+      name: 'Widget, blue',
+      unitCode: 'C62',
+      gtin: '4006381333931',
+      taxCategory: 'reduced',
+      standardCost: '12.5',
+      replenishmentLeadTimeDays: 14,
+      stocked: false,
+    });
+  });
+
   it('rejects GTIN naming the expected check digit', async () => {
     const ctx = await newCompanyContext(database);
 
@@ -117,6 +150,7 @@ describe('createProduct', () => {
     expect(rejection.facts).toEqual({ sku: 'WIDGET-1' });
     expect(rejection.pointer).toBe('/sku');
     expect(await countProducts(ctx)).toBe(1);
+    expect(await countProductHistory(ctx)).toBe(1);
   });
 
   it('rejects duplicate GTIN naming its SKU', async () => {

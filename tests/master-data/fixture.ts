@@ -7,6 +7,7 @@ import type { CommandContext } from '../../src/platform/command.js';
 import { setupCompany } from '../../src/platform/company/setup-company.js';
 import { createLogger } from '../../src/platform/logger.js';
 import type { Rejection, RejectionCode, Result } from '../../src/platform/rejection.js';
+import type { HistoryEntityType } from '../../src/platform/schema.js';
 import type { TestDatabase } from '../support/test-database.js';
 
 export const BUSINESS_TIME = new Date('2024-03-01T09:00:00.000Z');
@@ -51,4 +52,16 @@ export function expectRejection<T>(result: Result<T>, code: RejectionCode): Reje
 export function failedPointers(rejection: Rejection): string[] {
   const errors = rejection.facts.errors as { pointer: string }[];
   return errors.map((error) => error.pointer);
+}
+
+/** Reads the history rows of one entity of the context's company, oldest first. */
+export async function readHistory(ctx: CommandContext, entityType: HistoryEntityType, entityId: string) {
+  return ctx.db
+    .selectFrom('history')
+    .selectAll()
+    .where('company_id', '=', ctx.companyId)
+    .where('entity_type', '=', entityType)
+    .where('entity_id', '=', entityId)
+    .orderBy('id')
+    .execute();
 }

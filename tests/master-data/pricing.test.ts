@@ -7,7 +7,7 @@ import { createPriceList } from '../../src/pricing/commands/create-price-list.js
 import { setPrice, type SetPriceInput } from '../../src/pricing/commands/set-price.js';
 import { getPriceList } from '../../src/pricing/queries/get-price-list.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
-import { expectRejection, expectSuccess, failedPointers, newCompanyContext } from './fixture.js';
+import { BUSINESS_TIME, expectRejection, expectSuccess, failedPointers, newCompanyContext, readHistory } from './fixture.js';
 
 let database: TestDatabase;
 
@@ -44,6 +44,13 @@ function priceInput(overrides: Partial<SetPriceInput> = {}): SetPriceInput {
   return { priceListCode: 'DEFAULT-EUR', sku: 'WIDGET-1', unitPrice: '12.50', ...overrides };
 }
 
+/** Returns the price_set history rows of a price list, oldest first. */
+async function priceSetHistory(ctx: CommandContext, priceListCode: string) {
+  const priceList = await getPriceList(ctx.db, ctx.companyId, priceListCode);
+  const history = await readHistory(ctx, 'price_list', priceList.id);
+  return history.filter((row) => row.event === 'price_set');
+}
+
 describe('createPriceList', () => {
   it('creates an empty price list', async () => {
     const ctx = await newCompanyContext(database);
@@ -51,6 +58,18 @@ describe('createPriceList', () => {
     const priceList = expectSuccess(await createPriceList(ctx, { code: 'RETAIL-CHF', currency: 'CHF', pricesIncludeTax: true, isDefault: true }));
 
     expect(priceList).toMatchObject({ code: 'RETAIL-CHF', currency: 'CHF', pricesIncludeTax: true, isDefault: true, items: [] });
+  });
+
+  it('writes a created history row', async () => {
+    const ctx = await newCompanyContext(database);
+
+    const priceList = expectSuccess(await createPriceList(ctx, { code: 'RETAIL-CHF', currency: 'CHF', pricesIncludeTax: true }));
+
+    const history = await readHistory(ctx, 'price_list', priceList.id);
+    expect(history).toHaveLength(1);
+    expect(history[0]).toMatchObject({ event: 'created', actor: 'test-clerk', order_id: null, reason: null });
+    expect(history[0]?.occurred_at.toISOString()).toBe(BUSINESS_TIME.toISOString());
+    expect(history[0]?.details).toEqual({ code: 'RETAIL-CHF', currency: 'CHF', pricesIncludeTax: true, isDefault: false });
   });
 
   it('rejects duplicate price list code', async () => {
@@ -95,6 +114,30 @@ describe('setPrice', () => {
     expect(item).toMatchObject({ sku: 'WIDGET-1', customerCode: null, minQuantity: '1', unitPrice: '12.5', validFrom: '1900-01-01', validTo: null });
   });
 
+  it('writes a price_set history row', async () => {
+    const ctx = await pricingContext();
+
+    const item = expectSuccess(
+      await setPrice(ctx, priceInput({ unitPrice: '10.000001', minQuantity: '5.000', customerCode: 'C-EUR', validFrom: '2024-07-01', validTo: '2024-12-31' })),
+    );
+
+    const history = await priceSetHistory(ctx, 'DEFAULT-EUR');
+    expect(history).toHaveLength(1);
+    expect(history[0]).toMatchObject({ event: 'price_set', actor: 'test-clerk', order_id: null, reason: null });
+    expect(history[0]?.occurred_at.toISOString()).toBe(BUSINESS_TIME.toISOString());
+    expect(history[0]?.details).toEqual({
+      priceListCode: 'DEFAULT-EUR',
+      priceListItemId: item.id,
+      sku: 'WIDGET-1',
+      customerCode: 'C-EUR',
+      currency: 'EUR',
+      minQuantity: '5',
+      unitPrice: '10.000001',
+      validFrom: '2024-07-01',
+      validTo: '2024-12-31',
+    });
+  });
+
   it('adds breaks, customer prices and later prices', async () => {
     const ctx = await pricingContext();
 
@@ -132,6 +175,8 @@ describe('setPrice', () => {
     expect(rejection.message).toContain('later validFrom');
     const priceList = await getPriceList(ctx.db, ctx.companyId, 'DEFAULT-EUR');
     expect(priceList.items.map((item) => item.unitPrice)).toEqual(['12.5']);
+    const history = await priceSetHistory(ctx, 'DEFAULT-EUR');
+    expect(history.map((row) => (row.details as { unitPrice: string }).unitPrice)).toEqual(['12.5']);
   });
 
   it('rejects duplicate general price', async () => {

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import type { CommandContext } from '../../src/platform/command.js';
 import { setTaxRate, type SetTaxRateInput } from '../../src/tax/commands/set-tax-rate.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
-import { expectRejection, expectSuccess, failedPointers, newCompanyContext } from './fixture.js';
+import { BUSINESS_TIME, expectRejection, expectSuccess, failedPointers, newCompanyContext, readHistory } from './fixture.js';
 
 let database: TestDatabase;
 
@@ -18,6 +19,18 @@ function rateInput(overrides: Partial<SetTaxRateInput> = {}): SetTaxRateInput {
   return { countryCode: 'DE', taxCategory: 'standard', vatCategoryCode: 'S', ratePercent: '19', ...overrides };
 }
 
+/** Returns the history rows of the company's one tax rate for a country and tax category. */
+async function taxRateHistory(ctx: CommandContext, countryCode: string, taxCategory: string) {
+  const rate = await ctx.db
+    .selectFrom('tax_rate')
+    .select('id')
+    .where('company_id', '=', ctx.companyId)
+    .where('country_code', '=', countryCode)
+    .where('tax_category', '=', taxCategory)
+    .executeTakeFirstOrThrow();
+  return readHistory(ctx, 'tax_rate', rate.id);
+}
+
 describe('setTaxRate', () => {
   it('inserts a new rate', async () => {
     const ctx = await newCompanyContext(database);
@@ -27,6 +40,43 @@ describe('setTaxRate', () => {
     expect(outcome).toEqual({
       taxRate: { countryCode: 'DE', taxCategory: 'standard', vatCategoryCode: 'S', ratePercent: '19' },
       previous: null,
+    });
+  });
+
+  it('writes a tax_rate_set history row', async () => {
+    const ctx = await newCompanyContext(database);
+
+    expectSuccess(await setTaxRate(ctx, rateInput({ ratePercent: '19.00' })));
+
+    const history = await taxRateHistory(ctx, 'DE', 'standard');
+    expect(history).toHaveLength(1);
+    expect(history[0]).toMatchObject({ event: 'tax_rate_set', actor: 'test-clerk', order_id: null, reason: null });
+    expect(history[0]?.occurred_at.toISOString()).toBe(BUSINESS_TIME.toISOString());
+    expect(history[0]?.details).toEqual({
+      countryCode: 'DE',
+      taxCategory: 'standard',
+      vatCategoryCode: 'S',
+      ratePercent: '19',
+      previousVatCategoryCode: null,
+      previousRatePercent: null,
+    });
+  });
+
+  it('records the replaced rate in history', async () => {
+    const ctx = await newCompanyContext(database);
+    expectSuccess(await setTaxRate(ctx, rateInput({ taxCategory: 'reduced', ratePercent: '7' })));
+
+    expectSuccess(await setTaxRate(ctx, rateInput({ taxCategory: 'reduced', vatCategoryCode: 'Z', ratePercent: '0' })));
+
+    const history = await taxRateHistory(ctx, 'DE', 'reduced');
+    expect(history.map((row) => row.event)).toEqual(['tax_rate_set', 'tax_rate_set']);
+    expect(history[1]?.details).toEqual({
+      countryCode: 'DE',
+      taxCategory: 'reduced',
+      vatCategoryCode: 'Z',
+      ratePercent: '0',
+      previousVatCategoryCode: 'S',
+      previousRatePercent: '7',
     });
   });
 
@@ -76,5 +126,7 @@ describe('setTaxRate', () => {
     }
     const rows = await ctx.db.selectFrom('tax_rate').selectAll().where('company_id', '=', ctx.companyId).execute();
     expect(rows).toHaveLength(0);
+    const history = await ctx.db.selectFrom('history').select('id').where('company_id', '=', ctx.companyId).where('entity_type', '=', 'tax_rate').execute();
+    expect(history).toHaveLength(0);
   });
 });

@@ -23,6 +23,10 @@ function companyInput(overrides: Partial<SetupCompanyInput> = {}): SetupCompanyI
   return { code: `CO-${randomUUID().slice(0, 8)}`, name: 'Acme GmbH', currency: 'EUR', countryCode: 'DE', ...overrides };
 }
 
+async function companyHistory(companyId: string) {
+  return database.db.selectFrom('history').selectAll().where('company_id', '=', companyId).orderBy('id').execute();
+}
+
 async function countMasterData(companyId: string) {
   const count = async (table: 'payment_terms' | 'price_list' | 'warehouse') => {
     const row = await database.db
@@ -61,6 +65,39 @@ describe('setupCompany', () => {
     expect(warehouses[0]).toMatchObject({ code: 'MAIN', country_code: 'AT', priority: 100 });
   });
 
+  it('writes created history rows as system', async () => {
+    const input = companyInput({ countryCode: 'AT', pricesIncludeTax: true });
+    const companyId = await setupCompany(database.db, clock, input);
+
+    const priceList = await database.db.selectFrom('price_list').select('id').where('company_id', '=', companyId).executeTakeFirstOrThrow();
+    const warehouse = await database.db.selectFrom('warehouse').select('id').where('company_id', '=', companyId).executeTakeFirstOrThrow();
+    const history = await companyHistory(companyId);
+    expect(history.map((row) => [row.entity_type, row.entity_id, row.event, row.actor, row.order_id])).toEqual([
+      ['company', companyId, 'created', 'system', null],
+      ['price_list', priceList.id, 'created', 'system', null],
+      ['warehouse', warehouse.id, 'created', 'system', null],
+    ]);
+    for (const row of history) {
+      expect(row.occurred_at.toISOString(), row.entity_type).toBe(BUSINESS_TIME.toISOString());
+    }
+    expect(history[0]?.details).toEqual({
+      code: input.code,
+      name: 'Acme GmbH',
+      currency: 'EUR',
+      countryCode: 'AT',
+      paymentTermsCodes: STANDARD_PAYMENT_TERMS.map((terms) => terms.code),
+    });
+    expect(history[1]?.details).toEqual({ code: 'DEFAULT-EUR', currency: 'EUR', pricesIncludeTax: true, isDefault: true });
+    expect(history[2]?.details).toEqual({ code: 'MAIN', name: 'Main warehouse', countryCode: 'AT', priority: 100 });
+  });
+
+  it('writes history with the given actor', async () => {
+    const companyId = await setupCompany(database.db, clock, companyInput(), 'admin@example.com');
+
+    const history = await companyHistory(companyId);
+    expect(history.map((row) => row.actor)).toEqual(['admin@example.com', 'admin@example.com', 'admin@example.com']);
+  });
+
   it('makes the default list tax-inclusive on request', async () => {
     const companyId = await setupCompany(database.db, clock, companyInput({ currency: 'GBP', countryCode: 'GB', pricesIncludeTax: true }));
 
@@ -74,10 +111,13 @@ describe('setupCompany', () => {
     const firstId = await setupCompany(database.db, clock, input);
     const before = await countMasterData(firstId);
 
+    const historyBefore = await companyHistory(firstId);
+
     const secondId = await setupCompany(database.db, clock, { ...input, name: 'Renamed GmbH', pricesIncludeTax: true });
 
     expect(secondId).toBe(firstId);
     expect(await countMasterData(firstId)).toEqual(before);
+    expect(await companyHistory(firstId)).toEqual(historyBefore);
     const company = await findCompany(database.db, input.code);
     expect(company?.name).toBe('Acme GmbH');
     const priceList = await database.db.selectFrom('price_list').selectAll().where('company_id', '=', firstId).executeTakeFirstOrThrow();
@@ -95,6 +135,7 @@ describe('setupCompany', () => {
       priceLists: 1,
       warehouses: 1,
     });
+    expect(await companyHistory(ids[0])).toHaveLength(3);
   });
 
   it('rejects unknown currency', async () => {

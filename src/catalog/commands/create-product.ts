@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import { runCommand, type CommandContext } from '../../platform/command.js';
 import { isUniqueViolation } from '../../platform/database.js';
+import { appendHistory } from '../../platform/history.js';
 import { reject, type Result } from '../../platform/rejection.js';
 import { validateInput } from '../../platform/validation.js';
 import { businessCode, numericString } from '../../shared/field-schemas.js';
@@ -32,7 +33,10 @@ export const createProductSchema = z.object({
 
 export type CreateProductInput = z.input<typeof createProductSchema>;
 
-/** Adds a product to the catalog. SKU and GTIN are each unique within the company. */
+/**
+ * Adds a product to the catalog and writes a `created` history row. SKU and
+ * GTIN are each unique within the company.
+ */
 export async function createProduct(ctx: CommandContext, input: CreateProductInput): Promise<Result<ProductView>> {
   const validated = validateInput(createProductSchema, input);
   if (!validated.ok) return validated;
@@ -57,6 +61,7 @@ export async function createProduct(ctx: CommandContext, input: CreateProductInp
 
   try {
     return await runCommand(ctx, 'create-product', async (trx) => {
+      const at = ctx.clock.now();
       await trx
         .insertInto('product')
         .values({
@@ -74,11 +79,33 @@ export async function createProduct(ctx: CommandContext, input: CreateProductInp
           ...(request.replenishmentLeadTimeDays === undefined
             ? {}
             : { replenishment_lead_time_days: request.replenishmentLeadTimeDays }),
-          created_at: ctx.clock.now(),
+          created_at: at,
         })
         .execute();
 
-      return getProduct(trx, ctx.companyId, request.sku);
+      // The history row takes the stored values, so defaults the request left out are recorded too.
+      const product = await getProduct(trx, ctx.companyId, request.sku);
+      await appendHistory(trx, {
+        companyId: ctx.companyId,
+        entityType: 'product',
+        entityId: product.id,
+        orderId: null,
+        event: 'created',
+        actor: ctx.actor,
+        details: {
+          sku: product.sku,
+          name: product.name,
+          unitCode: product.unitCode,
+          gtin: product.gtin,
+          taxCategory: product.taxCategory,
+          standardCost: product.standardCost,
+          replenishmentLeadTimeDays: product.replenishmentLeadTimeDays,
+          stocked: product.stocked,
+        },
+        occurredAt: at,
+      });
+
+      return product;
     });
   } catch (error) {
     if (isUniqueViolation(error, 'product_company_id_sku_key')) {

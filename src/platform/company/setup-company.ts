@@ -4,6 +4,7 @@ import { STANDARD_PAYMENT_TERMS } from '../../invoicing/rules/payment-terms.js';
 import { isKnownCurrency } from '../../money/index.js';
 import { isCountryCode } from '../../shared/country-codes.js';
 import type { Clock } from '../clock.js';
+import { appendHistory, type HistoryEntry } from '../history.js';
 import type { DB } from '../schema.js';
 
 export interface SetupCompanyInput {
@@ -27,6 +28,9 @@ export interface CompanyView {
 
 export const DEFAULT_WAREHOUSE_CODE = 'MAIN';
 
+/** Actor of the history rows when the caller names none, as for setup from configuration or a replay. */
+export const SETUP_ACTOR = 'system';
+
 export function defaultPriceListCode(currency: string): string {
   return `DEFAULT-${currency}`;
 }
@@ -34,16 +38,23 @@ export function defaultPriceListCode(currency: string): string {
 /**
  * Creates a company in one transaction, with the standard payment terms, an
  * empty default price list in its currency and a default warehouse, and
- * returns its id. When a company with this code exists, returns its id and
- * changes nothing, even where the other fields differ.
+ * returns its id. The company, the price list and the warehouse each get a
+ * `created` history row with `actor`. When a company with this code exists,
+ * returns its id and changes nothing, even where the other fields differ.
  *
  * Invalid input throws a RangeError instead of returning a rejection,
  * because companies are set up from configuration, the CLI and tests.
  */
-export async function setupCompany(db: Kysely<DB>, clock: Clock, input: SetupCompanyInput): Promise<string> {
+export async function setupCompany(
+  db: Kysely<DB>,
+  clock: Clock,
+  input: SetupCompanyInput,
+  actor: string = SETUP_ACTOR,
+): Promise<string> {
   validateSetupInput(input);
 
   return db.transaction().execute(async (trx) => {
+    const at = clock.now();
     // ON CONFLICT makes a concurrent second setup wait for the first and then
     // insert nothing, so both return the same id.
     const inserted = await trx
@@ -53,7 +64,7 @@ export async function setupCompany(db: Kysely<DB>, clock: Clock, input: SetupCom
         name: input.name,
         currency: input.currency,
         country_code: input.countryCode,
-        created_at: clock.now(),
+        created_at: at,
       })
       .onConflict((conflict) => conflict.column('code').doNothing())
       .returning('id')
@@ -79,7 +90,7 @@ export async function setupCompany(db: Kysely<DB>, clock: Clock, input: SetupCom
       )
       .execute();
 
-    await trx
+    const priceList = await trx
       .insertInto('price_list')
       .values({
         company_id: companyId,
@@ -88,9 +99,10 @@ export async function setupCompany(db: Kysely<DB>, clock: Clock, input: SetupCom
         prices_include_tax: input.pricesIncludeTax ?? false,
         is_default: true,
       })
-      .execute();
+      .returning(['id', 'code', 'currency', 'prices_include_tax', 'is_default'])
+      .executeTakeFirstOrThrow();
 
-    await trx
+    const warehouse = await trx
       .insertInto('warehouse')
       .values({
         company_id: companyId,
@@ -98,7 +110,46 @@ export async function setupCompany(db: Kysely<DB>, clock: Clock, input: SetupCom
         name: 'Main warehouse',
         country_code: input.countryCode,
       })
-      .execute();
+      .returning(['id', 'code', 'name', 'country_code', 'priority'])
+      .executeTakeFirstOrThrow();
+
+    const created = { companyId, orderId: null, event: 'created', actor, occurredAt: at } satisfies Partial<HistoryEntry>;
+    await appendHistory(trx, [
+      {
+        ...created,
+        entityType: 'company',
+        entityId: companyId,
+        details: {
+          code: input.code,
+          name: input.name,
+          currency: input.currency,
+          countryCode: input.countryCode,
+          paymentTermsCodes: STANDARD_PAYMENT_TERMS.map((terms) => terms.code),
+        },
+      },
+      {
+        ...created,
+        entityType: 'price_list',
+        entityId: priceList.id,
+        details: {
+          code: priceList.code,
+          currency: priceList.currency,
+          pricesIncludeTax: priceList.prices_include_tax,
+          isDefault: priceList.is_default,
+        },
+      },
+      {
+        ...created,
+        entityType: 'warehouse',
+        entityId: warehouse.id,
+        details: {
+          code: warehouse.code,
+          name: warehouse.name,
+          countryCode: warehouse.country_code,
+          priority: warehouse.priority,
+        },
+      },
+    ]);
 
     return companyId;
   });

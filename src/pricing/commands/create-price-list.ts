@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { isKnownCurrency } from '../../money/index.js';
 import { runCommand, type CommandContext } from '../../platform/command.js';
 import { isUniqueViolation } from '../../platform/database.js';
+import { appendHistory } from '../../platform/history.js';
 import { reject, type Result } from '../../platform/rejection.js';
 import { validateInput } from '../../platform/validation.js';
 import { businessCode, currencyCode } from '../../shared/field-schemas.js';
@@ -19,7 +20,10 @@ export const createPriceListSchema = z.object({
 
 export type CreatePriceListInput = z.input<typeof createPriceListSchema>;
 
-/** Creates an empty price list. Each currency has at most one default list. */
+/**
+ * Creates an empty price list and writes a `created` history row. Each
+ * currency has at most one default list.
+ */
 export async function createPriceList(ctx: CommandContext, input: CreatePriceListInput): Promise<Result<PriceListView>> {
   const validated = validateInput(createPriceListSchema, input);
   if (!validated.ok) return validated;
@@ -47,7 +51,24 @@ export async function createPriceList(ctx: CommandContext, input: CreatePriceLis
         })
         .execute();
 
-      return getPriceList(trx, ctx.companyId, request.code);
+      const priceList = await getPriceList(trx, ctx.companyId, request.code);
+      await appendHistory(trx, {
+        companyId: ctx.companyId,
+        entityType: 'price_list',
+        entityId: priceList.id,
+        orderId: null,
+        event: 'created',
+        actor: ctx.actor,
+        details: {
+          code: priceList.code,
+          currency: priceList.currency,
+          pricesIncludeTax: priceList.pricesIncludeTax,
+          isDefault: priceList.isDefault,
+        },
+        occurredAt: ctx.clock.now(),
+      });
+
+      return priceList;
     });
   } catch (error) {
     if (isUniqueViolation(error, 'price_list_company_id_code_key')) {

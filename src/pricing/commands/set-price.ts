@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { Dec } from '../../money/index.js';
 import { runCommand, type CommandContext, type Tx } from '../../platform/command.js';
 import { isUniqueViolation } from '../../platform/database.js';
+import { appendHistory } from '../../platform/history.js';
 import { reject, rejectAndRollBack, type Result } from '../../platform/rejection.js';
 import { validateInput } from '../../platform/validation.js';
 import { compareDates } from '../../shared/calendar-date.js';
@@ -49,7 +50,8 @@ type SetPriceRequest = z.output<typeof setPriceSchema>;
  * Adds a price list item. An item with the same list, product, customer,
  * quantity break and start date is rejected rather than overwritten, so the
  * list keeps every price it has had. A price change is a new item with a
- * later validFrom, which wins from that date on.
+ * later validFrom, which wins from that date on. Each item adds a
+ * `price_set` history row to the price list.
  */
 export async function setPrice(ctx: CommandContext, input: SetPriceInput): Promise<Result<PriceListItemView>> {
   const validated = validateInput(setPriceSchema, input);
@@ -57,7 +59,7 @@ export async function setPrice(ctx: CommandContext, input: SetPriceInput): Promi
   const request = validated.value;
 
   try {
-    return await runCommand(ctx, 'set-price', (trx) => insertPrice(trx, ctx.companyId, request));
+    return await runCommand(ctx, 'set-price', (trx) => insertPrice(trx, ctx, request));
   } catch (error) {
     if (isUniqueViolation(error, 'price_list_item_unique')) {
       const forWhom = request.customerCode ? `customer ${request.customerCode}` : 'every customer';
@@ -79,7 +81,8 @@ export async function setPrice(ctx: CommandContext, input: SetPriceInput): Promi
   }
 }
 
-async function insertPrice(trx: Tx, companyId: string, request: SetPriceRequest): Promise<PriceListItemView> {
+async function insertPrice(trx: Tx, ctx: CommandContext, request: SetPriceRequest): Promise<PriceListItemView> {
+  const { companyId } = ctx;
   const priceList = await trx
     .selectFrom('price_list')
     .select(['id', 'currency'])
@@ -127,7 +130,7 @@ async function insertPrice(trx: Tx, companyId: string, request: SetPriceRequest)
     .returning(['id', 'min_quantity', 'unit_price', 'valid_from', 'valid_to'])
     .executeTakeFirstOrThrow();
 
-  return {
+  const view: PriceListItemView = {
     id: item.id,
     sku: request.sku,
     customerCode: request.customerCode ?? null,
@@ -136,6 +139,29 @@ async function insertPrice(trx: Tx, companyId: string, request: SetPriceRequest)
     validFrom: item.valid_from,
     validTo: item.valid_to,
   };
+
+  await appendHistory(trx, {
+    companyId,
+    entityType: 'price_list',
+    entityId: priceList.id,
+    orderId: null,
+    event: 'price_set',
+    actor: ctx.actor,
+    details: {
+      priceListCode: request.priceListCode,
+      priceListItemId: view.id,
+      sku: view.sku,
+      customerCode: view.customerCode,
+      currency: priceList.currency,
+      minQuantity: view.minQuantity,
+      unitPrice: view.unitPrice,
+      validFrom: view.validFrom,
+      validTo: view.validTo,
+    },
+    occurredAt: ctx.clock.now(),
+  });
+
+  return view;
 }
 
 /**

@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import { Dec, isDecimalString } from '../../money/index.js';
 import { runCommand, type CommandContext } from '../../platform/command.js';
+import { appendHistory } from '../../platform/history.js';
 import { validateInput } from '../../platform/validation.js';
 import type { Result } from '../../platform/rejection.js';
 import { isCountryCode } from '../../shared/country-codes.js';
@@ -64,8 +65,9 @@ export interface SetTaxRateOutcome {
 
 /**
  * Sets the VAT category and rate for one ship-to country (or '*') and product
- * tax category, replacing the rate there was. Orders already taken keep the
- * rate copied onto their lines.
+ * tax category, replacing the rate there was, and writes a `tax_rate_set`
+ * history row with the previous rate. Orders already taken keep the rate
+ * copied onto their lines.
  */
 export async function setTaxRate(ctx: CommandContext, input: SetTaxRateInput): Promise<Result<SetTaxRateOutcome>> {
   const validated = validateInput(setTaxRateSchema, input);
@@ -97,7 +99,7 @@ export async function setTaxRate(ctx: CommandContext, input: SetTaxRateInput): P
           rate_percent: eb.ref('excluded.rate_percent'),
         })),
       )
-      .returning(['vat_category_code', 'rate_percent'])
+      .returning(['id', 'vat_category_code', 'rate_percent'])
       .executeTakeFirstOrThrow();
 
     const view = (row: { vat_category_code: string; rate_percent: string }): TaxRateView => ({
@@ -106,6 +108,27 @@ export async function setTaxRate(ctx: CommandContext, input: SetTaxRateInput): P
       vatCategoryCode: row.vat_category_code,
       ratePercent: new Dec(row.rate_percent).toString(),
     });
-    return { taxRate: view(saved), previous: previous ? view(previous) : null };
+    const outcome: SetTaxRateOutcome = { taxRate: view(saved), previous: previous ? view(previous) : null };
+
+    // A request that repeats the current rate still writes a row, because it records who confirmed the rate and when.
+    await appendHistory(trx, {
+      companyId: ctx.companyId,
+      entityType: 'tax_rate',
+      entityId: saved.id,
+      orderId: null,
+      event: 'tax_rate_set',
+      actor: ctx.actor,
+      details: {
+        countryCode: request.countryCode,
+        taxCategory: request.taxCategory,
+        vatCategoryCode: outcome.taxRate.vatCategoryCode,
+        ratePercent: outcome.taxRate.ratePercent,
+        previousVatCategoryCode: outcome.previous?.vatCategoryCode ?? null,
+        previousRatePercent: outcome.previous?.ratePercent ?? null,
+      },
+      occurredAt: ctx.clock.now(),
+    });
+
+    return outcome;
   });
 }
