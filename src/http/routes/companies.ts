@@ -32,7 +32,10 @@ export function registerCompanyRoutes(app: FastifyInstance, deps: { db: Kysely<D
     // setupCompany returns an existing company's id and changes nothing, so a
     // repeated request is safe; the lookup only picks the status code.
     const existed = (await findCompany(deps.db, body.value.code)) !== null;
-    await setupCompany(deps.db, deps.clock, body.value);
+    // Company routes are not company-scoped, so the actor header is read here.
+    const actorHeader = request.headers['o2c-actor'];
+    const actor = typeof actorHeader === 'string' && actorHeader.trim() !== '' ? actorHeader.trim().slice(0, 200) : 'api';
+    await setupCompany(deps.db, deps.clock, body.value, actor);
     const company = await findCompany(deps.db, body.value.code);
     return reply
       .code(existed ? 200 : 201)
