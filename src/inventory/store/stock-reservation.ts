@@ -23,7 +23,7 @@ export interface ReservationOutcome {
  * promise the same unit, whatever the concurrency.
  *
  * Rows without free stock are locked too: a receipt for the product then
- * waits until this order commits, and its backorder pass sees this order.
+ * waits until this order commits, and its backorder pass finds this order.
  * NOTE: a product with no stock row at all (never received) has nothing to
  * lock, so a first receipt racing with an order can leave that order on hold.
  */

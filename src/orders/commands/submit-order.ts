@@ -348,8 +348,8 @@ async function insertLines(
 }
 
 /**
- * Reserves every line, in product order so that concurrent orders lock stock
- * rows in the same order and cannot deadlock each other. Sets each line's
+ * Reserves every line in product order, so that concurrent orders lock stock
+ * rows in the same order and do not deadlock on them. Sets each line's
  * promised ship date, and returns what each line reserved (in line order)
  * and a `stock_shortage` hold for short lines.
  */
@@ -365,7 +365,7 @@ async function reserveLines(
   const order = priced.map((line, position) => ({ line, lineId: lineIds[position]!, position }));
   const reserved: Dec[] = priced.map(() => new Dec(0));
   const promises: { lineId: string; date: string }[] = [];
-  order.sort((a, b) => (a.line.productId < b.line.productId ? -1 : a.line.productId > b.line.productId ? 1 : a.line.index - b.line.index));
+  order.sort((a, b) => compareLockOrder(a.line, b.line));
 
   const shortLines: Record<string, unknown>[] = [];
   for (const { line, lineId, position } of order) {
@@ -403,4 +403,10 @@ async function reserveLines(
   `.execute(trx);
 
   return { shortage: shortLines.length > 0 ? { reason: 'stock_shortage', facts: { lines: shortLines } } : null, reserved };
+}
+
+/** Orders lines by product, then by line, the order in which stock rows are locked. */
+function compareLockOrder(a: PricedLine, b: PricedLine): number {
+  if (a.productId !== b.productId) return a.productId < b.productId ? -1 : 1;
+  return a.index - b.index;
 }
