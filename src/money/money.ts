@@ -49,7 +49,10 @@ export function allocateByLargestRemainder(total: bigint, weights: readonly bigi
   const remainders = weights.map((weight, index) => ({ index, remainder: (total * weight) % weightSum }));
   let leftover = total - parts.reduce((sum, part) => sum + part, 0n);
 
-  remainders.sort((a, b) => (a.remainder === b.remainder ? a.index - b.index : a.remainder > b.remainder ? -1 : 1));
+  remainders.sort((a, b) => {
+    if (a.remainder !== b.remainder) return a.remainder > b.remainder ? -1 : 1;
+    return a.index - b.index;
+  });
   for (const { index } of remainders) {
     if (leftover === 0n) break;
     parts[index] = (parts[index] ?? 0n) + 1n;

@@ -2,7 +2,7 @@ import { formatMinorUnits } from '../money/index.js';
 import type { CreditCheckFacts } from '../receivables/rules/credit-check.js';
 
 /**
- * The facts of a `credit_limit` hold as a credit manager reads them: every
+ * Formats the facts of a `credit_limit` hold for a credit manager, with every
  * amount a decimal string in the customer's currency, like the rest of the API.
  */
 export function creditHoldFacts(facts: CreditCheckFacts, currency: string): Record<string, unknown> {

@@ -69,7 +69,7 @@ export async function priceOrderLines(
     }
 
     // NOTE: a tax-exempt customer on a tax-inclusive price list pays the list
-    // price as its net amount; the VAT that the list price includes is not taken off.
+    // price as its net amount. The VAT that the list price includes is not taken off.
     const tax = determineTax({
       taxCategory: line.taxCategory,
       shipToCountry: context.shipToCountry,

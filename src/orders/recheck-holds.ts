@@ -7,7 +7,7 @@ import { toCalendarDate } from '../shared/calendar-date.js';
 import { checkCredit } from '../receivables/rules/credit-check.js';
 import { loadExposureParts, loadUnbilledOrderValue } from '../receivables/store/credit-exposure.js';
 import { resolveHolds, type HoldReason } from './holds.js';
-import { loadActiveHolds, loadOrderLines, toSnapshot, unreservedQuantity, type HoldRow, type OrderRow } from './store/order-store.js';
+import { compareLockOrder, loadActiveHolds, loadOrderLines, toSnapshot, unreservedQuantity, type HoldRow, type OrderRow } from './store/order-store.js';
 import { transitionOrder } from './transition-order.js';
 
 export interface RecheckRequest {
@@ -125,16 +125,15 @@ async function bringPromisesForward(trx: Tx, orderId: string, today: string): Pr
 
 /** Tries to reserve what each line still lacks; true when nothing is short any more. */
 export async function reserveShortfall(trx: Tx, order: OrderRow): Promise<boolean> {
-  const stockedProducts = await trx
+  // Services and charges are never reserved, so only stocked lines count.
+  const lines = await trx
     .selectFrom('sales_order_line')
     .innerJoin('product', 'product.id', 'sales_order_line.product_id')
-    .select('product.id')
+    .selectAll('sales_order_line')
     .where('sales_order_line.order_id', '=', order.id)
     .where('product.stocked', '=', true)
     .execute();
-  const stocked = new Set(stockedProducts.map((row) => row.id));
-  const lines = (await loadOrderLines(trx, order.id)).filter((line) => stocked.has(line.product_id));
-  lines.sort((a, b) => (a.product_id < b.product_id ? -1 : a.product_id > b.product_id ? 1 : a.line_number - b.line_number));
+  lines.sort((a, b) => compareLockOrder({ productId: a.product_id, lineNumber: a.line_number }, { productId: b.product_id, lineNumber: b.line_number }));
 
   let short = new Dec(0);
   for (const line of lines) {

@@ -2,13 +2,13 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Logger } from 'pino';
 
 import type { Clock } from './clock.js';
-import { isSerializationOrDeadlock, sqlState } from './database.js';
+import { isSerializationOrDeadlock, isUniqueViolation, sqlState } from './database.js';
 import { RejectionError, type Result } from './rejection.js';
 import type { DB } from './schema.js';
 
 export type Tx = Transaction<DB>;
 
-/** What every command needs: the database, business time and who acts. */
+/** Dependencies of every command: the database, business time, the company and who acts. */
 export interface CommandContext {
   db: Kysely<DB>;
   clock: Clock;
@@ -26,7 +26,7 @@ const MAX_ATTEMPTS = 5;
 
 /**
  * Runs one use case in one transaction. An expected rejection thrown with
- * `rejectAndRollBack` rolls everything back and comes out as a Result; a
+ * `rejectAndRollBack` rolls everything back and comes out as a Result. A
  * deadlock or serialization failure is retried with a short random backoff.
  */
 export async function runCommand<T>(
@@ -62,5 +62,19 @@ export async function runCommand<T>(
       }
       throw error;
     }
+  }
+}
+
+/**
+ * Runs a command that looks up its idempotency key before it writes. Two
+ * first requests with one key can both pass the lookup, so the loser hits one
+ * of the named unique indexes; run once more, it finds the winner's result.
+ */
+export async function retryOnDuplicateKey<T>(uniqueIndexes: readonly string[], attempt: () => Promise<T>): Promise<T> {
+  try {
+    return await attempt();
+  } catch (error) {
+    if (uniqueIndexes.some((name) => isUniqueViolation(error, name))) return attempt();
+    throw error;
   }
 }

@@ -3,8 +3,7 @@ import { z } from 'zod';
 
 import { Dec } from '../../money/index.js';
 import { fillBackorders } from '../../orders/fill-backorders.js';
-import { runCommand, type CommandContext, type Tx } from '../../platform/command.js';
-import { isUniqueViolation } from '../../platform/database.js';
+import { retryOnDuplicateKey, runCommand, type CommandContext, type Tx } from '../../platform/command.js';
 import { appendHistory } from '../../platform/history.js';
 import { rejectAndRollBack, type Result } from '../../platform/rejection.js';
 import { validateInput } from '../../platform/validation.js';
@@ -46,14 +45,7 @@ export async function adjustStock(ctx: CommandContext, input: StockMovementInput
 }
 
 async function moveStock(ctx: CommandContext, input: StockMovementInput, kind: 'receipt' | 'adjustment'): Promise<Result<StockMovementOutcome>> {
-  try {
-    return await moveStockOnce(ctx, input, kind);
-  } catch (error) {
-    // Two first movements with one idempotency key raced past the lookup, and
-    // the loser finds the winner's movement on the second attempt.
-    if (isUniqueViolation(error, 'stock_movement_idempotency')) return moveStockOnce(ctx, input, kind);
-    throw error;
-  }
+  return retryOnDuplicateKey(['stock_movement_idempotency'], () => moveStockOnce(ctx, input, kind));
 }
 
 async function moveStockOnce(ctx: CommandContext, input: StockMovementInput, kind: 'receipt' | 'adjustment'): Promise<Result<StockMovementOutcome>> {
@@ -169,7 +161,7 @@ async function readLevel(trx: Tx, productId: string, warehouseId: string) {
 /**
  * Adds to on-hand stock, creating the level row on first receipt. A decrease
  * is one conditional UPDATE that keeps on hand ≥ reserved, so it cannot take
- * stock promised to orders; it returns false when it would.
+ * stock promised to orders. It returns false when it would.
  */
 async function changeOnHand(trx: Tx, companyId: string, productId: string, warehouseId: string, quantity: Dec): Promise<boolean> {
   if (quantity.isPositive()) {

@@ -4,8 +4,7 @@ import { z } from 'zod';
 import { Dec, formatMinorUnits } from '../../money/index.js';
 import { fillBackorders } from '../../orders/fill-backorders.js';
 import { isUuid, lockOrder } from '../../orders/store/order-store.js';
-import { runCommand, type CommandContext, type Tx } from '../../platform/command.js';
-import { isUniqueViolation } from '../../platform/database.js';
+import { retryOnDuplicateKey, runCommand, type CommandContext, type Tx } from '../../platform/command.js';
 import { appendHistory } from '../../platform/history.js';
 import { rejectAndRollBack, type Result } from '../../platform/rejection.js';
 import { validateInput } from '../../platform/validation.js';
@@ -39,14 +38,7 @@ export type CreditNoteInput = z.input<typeof creditNoteSchema>;
  * to that invoice's open amount; any rest stays open as customer credit.
  */
 export async function issueCreditNote(ctx: CommandContext, input: CreditNoteInput): Promise<Result<InvoiceView>> {
-  try {
-    return await issueCreditNoteOnce(ctx, input);
-  } catch (error) {
-    // Two first credit notes with one idempotency key raced past the lookup,
-    // and the loser finds the winner's credit note on the second attempt.
-    if (isUniqueViolation(error, 'invoice_idempotency')) return issueCreditNoteOnce(ctx, input);
-    throw error;
-  }
+  return retryOnDuplicateKey(['invoice_idempotency'], () => issueCreditNoteOnce(ctx, input));
 }
 
 async function issueCreditNoteOnce(ctx: CommandContext, input: CreditNoteInput): Promise<Result<InvoiceView>> {

@@ -48,7 +48,8 @@ export async function cancelOrder(ctx: CommandContext, request: CancelOrderReque
     await resolveHolds(trx, { companyId: ctx.companyId, orderId: order.id, actor: ctx.actor, at, reason: request.reason }, holds, action === 'reject' ? 'rejected' : 'cancelled');
 
     const lines = await loadOrderLines(trx, order.id);
-    const shippedSomething = lines.some((line) => !isZero(line.quantity_shipped));
+    const snapshot = toSnapshot(lines, 0);
+    const shippedSomething = snapshot.lines.some((line) => line.shipped.gt(0));
     let from: OrderStatus = order.status;
     if (shippedSomething && from === 'on_hold') {
       // The lifecycle has no on_hold → closed row. The holds are resolved
@@ -58,7 +59,7 @@ export async function cancelOrder(ctx: CommandContext, request: CancelOrderReque
         orderId: order.id,
         from,
         action: 'release',
-        snapshot: toSnapshot(lines, 0),
+        snapshot,
         actor: ctx.actor,
         at,
         reason: request.reason,
@@ -69,7 +70,7 @@ export async function cancelOrder(ctx: CommandContext, request: CancelOrderReque
       orderId: order.id,
       from,
       action: shippedSomething ? 'close' : action,
-      snapshot: toSnapshot(lines, 0),
+      snapshot,
       actor: ctx.actor,
       at,
       reason: request.reason,
@@ -77,8 +78,4 @@ export async function cancelOrder(ctx: CommandContext, request: CancelOrderReque
     });
     return getOrder(trx, ctx.companyId, order.id);
   });
-}
-
-function isZero(decimalText: string): boolean {
-  return !/[1-9]/.test(decimalText);
 }

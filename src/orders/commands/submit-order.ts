@@ -4,8 +4,7 @@ import { sql } from 'kysely';
 
 import { Dec } from '../../money/index.js';
 import { reserveStock } from '../../inventory/store/stock-reservation.js';
-import { runCommand, type CommandContext, type Tx } from '../../platform/command.js';
-import { isUniqueViolation } from '../../platform/database.js';
+import { retryOnDuplicateKey, runCommand, type CommandContext, type Tx } from '../../platform/command.js';
 import { appendHistory } from '../../platform/history.js';
 import { rejectAndRollBack, type Result } from '../../platform/rejection.js';
 import { validateInput } from '../../platform/validation.js';
@@ -18,6 +17,7 @@ import { placeHolds, type HoldToPlace } from '../holds.js';
 import { priceOrderLines, type PricedLine } from '../price-order-lines.js';
 import { purchaseOrderSchema, type PurchaseOrder, type PurchaseOrderInput } from '../purchase-order-input.js';
 import { getOrder, type OrderView } from '../queries/get-order.js';
+import { compareLockOrder } from '../store/order-store.js';
 import type { OrderSnapshot } from '../rules/order-lifecycle.js';
 import { promiseShipDate } from '../rules/promise-date.js';
 import { transitionOrder } from '../transition-order.js';
@@ -48,17 +48,9 @@ export async function submitOrder(
   const validated = validateInput(purchaseOrderSchema, input);
   if (!validated.ok) return validated;
 
-  const attempt = () =>
-    runCommand(ctx, 'submit-order', (trx) => intake(trx, ctx, validated.value, options.idempotencyKey ?? null));
-
-  try {
-    return await attempt();
-  } catch (error) {
-    // Two first submissions with one Idempotency-Key raced past the lookup;
-    // the loser finds the winner's order on the second attempt.
-    if (isUniqueViolation(error)) return attempt();
-    throw error;
-  }
+  return retryOnDuplicateKey(['sales_order_idempotency', 'sales_order_customer_po'], () =>
+    runCommand(ctx, 'submit-order', (trx) => intake(trx, ctx, validated.value, options.idempotencyKey ?? null)),
+  );
 }
 
 async function intake(
@@ -348,8 +340,7 @@ async function insertLines(
 }
 
 /**
- * Reserves every line in product order, so that concurrent orders lock stock
- * rows in the same order and do not deadlock on them. Sets each line's
+ * Reserves every line in lock order (`compareLockOrder`). Sets each line's
  * promised ship date, and returns what each line reserved (in line order)
  * and a `stock_shortage` hold for short lines.
  */
@@ -365,7 +356,7 @@ async function reserveLines(
   const order = priced.map((line, position) => ({ line, lineId: lineIds[position]!, position }));
   const reserved: Dec[] = priced.map(() => new Dec(0));
   const promises: { lineId: string; date: string }[] = [];
-  order.sort((a, b) => compareLockOrder(a.line, b.line));
+  order.sort((a, b) => compareLockOrder({ productId: a.line.productId, lineNumber: a.line.index }, { productId: b.line.productId, lineNumber: b.line.index }));
 
   const shortLines: Record<string, unknown>[] = [];
   for (const { line, lineId, position } of order) {
@@ -405,8 +396,3 @@ async function reserveLines(
   return { shortage: shortLines.length > 0 ? { reason: 'stock_shortage', facts: { lines: shortLines } } : null, reserved };
 }
 
-/** Orders lines by product, then by line, the order in which stock rows are locked. */
-function compareLockOrder(a: PricedLine, b: PricedLine): number {
-  if (a.productId !== b.productId) return a.productId < b.productId ? -1 : 1;
-  return a.index - b.index;
-}

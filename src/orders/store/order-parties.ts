@@ -38,7 +38,7 @@ export async function lockCustomerByCode(trx: Tx, companyId: string, customerCod
   return customer;
 }
 
-/** The customer's own price list, else the company default for the customer's currency. */
+/** Returns the customer's own price list, else the company default for the customer's currency. */
 export async function resolvePriceList(trx: Tx, companyId: string, customer: CustomerRow) {
   const priceList = await trx
     .selectFrom('price_list')
@@ -67,7 +67,7 @@ export async function resolvePriceList(trx: Tx, companyId: string, customer: Cus
   return priceList;
 }
 
-/** The ship-to of the purchase order, else the customer's default ship-to address. */
+/** Returns the ship-to of the purchase order, else the customer's default ship-to address. */
 export async function resolveShipTo(trx: Tx, customer: CustomerRow, requested: AddressInput | null): Promise<ShipTo> {
   if (requested) {
     return {

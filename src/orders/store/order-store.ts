@@ -62,6 +62,15 @@ export function toSnapshot(lines: readonly OrderLineRow[], activeHoldCount: numb
   };
 }
 
+/**
+ * Orders lines by product, then by line number: the order in which every
+ * command locks stock rows, so that concurrent orders do not deadlock on them.
+ */
+export function compareLockOrder(a: { productId: string; lineNumber: number }, b: { productId: string; lineNumber: number }): number {
+  if (a.productId !== b.productId) return a.productId < b.productId ? -1 : 1;
+  return a.lineNumber - b.lineNumber;
+}
+
 /** Quantity still to be reserved: ordered − reserved − shipped − cancelled. */
 export function unreservedQuantity(line: OrderLineRow): Dec {
   const open = new Dec(line.quantity_ordered)

@@ -3,8 +3,7 @@ import { z } from 'zod';
 
 import { formatMinorUnits, isKnownCurrency } from '../../money/index.js';
 import { releaseCreditHolds } from '../../orders/release-credit-holds.js';
-import { runCommand, type CommandContext, type Tx } from '../../platform/command.js';
-import { isUniqueViolation } from '../../platform/database.js';
+import { retryOnDuplicateKey, runCommand, type CommandContext, type Tx } from '../../platform/command.js';
 import { postLedgerEntry } from '../../ledger/store/post-entry.js';
 import { appendHistory } from '../../platform/history.js';
 import { rejectAndRollBack, type Result } from '../../platform/rejection.js';
@@ -43,14 +42,7 @@ export interface RecordPaymentOutcome {
  * Orders on credit hold are checked again, since the exposure went down.
  */
 export async function recordPayment(ctx: CommandContext, input: RecordPaymentInput): Promise<Result<RecordPaymentOutcome>> {
-  try {
-    return await recordPaymentOnce(ctx, input);
-  } catch (error) {
-    // Two first payments with one idempotency key raced past the lookup, and
-    // the loser finds the winner's payment on the second attempt.
-    if (isUniqueViolation(error, 'payment_idempotency')) return recordPaymentOnce(ctx, input);
-    throw error;
-  }
+  return retryOnDuplicateKey(['payment_idempotency'], () => recordPaymentOnce(ctx, input));
 }
 
 async function recordPaymentOnce(ctx: CommandContext, input: RecordPaymentInput): Promise<Result<RecordPaymentOutcome>> {

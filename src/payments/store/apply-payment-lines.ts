@@ -57,8 +57,8 @@ export async function applyToNamedInvoices(trx: Tx, payment: PaymentToApply, req
 
 /**
  * Applies the unapplied cash to open invoices, oldest due date first. An
- * invoice is settled in full (taking any early-payment discount it earns)
- * while cash lasts; the last one may be paid in part; the rest stays on
+ * invoice is settled in full, with any early-payment discount it earns,
+ * while cash lasts. The last one may be paid in part, and the rest stays on
  * account.
  */
 export async function applyOldestFirst(trx: Tx, payment: PaymentToApply): Promise<void> {

@@ -9,7 +9,7 @@ export interface ExposureParts {
 }
 
 /**
- * The parts of a customer's credit exposure, in the customer's currency,
+ * Loads the parts of a customer's credit exposure, in the customer's currency,
  * tax included:
  *  - open receivables: open invoices − open credit notes − unapplied payments;
  *  - shipped not invoiced: (shipped − invoiced) quantities at the line's price;
