@@ -83,16 +83,9 @@ export async function confirmShipment(ctx: CommandContext, request: ConfirmShipm
       .orderBy('sales_order_line.line_number')
       .execute();
 
-    for (const line of lines) {
-      if (line.stocked) {
-        await issueGoods(trx, ctx, { ...line, warehouseId: shipment.warehouse_id, shipmentNumber: shipment.shipment_number, at });
-      } else {
-        await trx
-          .updateTable('sales_order_line')
-          .set({ quantity_shipped: sql`quantity_shipped + ${line.quantity}::numeric` })
-          .where('id', '=', line.order_line_id)
-          .execute();
-      }
+    // Services and charges ship without a goods issue: they hold no stock.
+    for (const line of lines.filter((candidate) => candidate.stocked)) {
+      await issueGoods(trx, ctx, { ...line, warehouseId: shipment.warehouse_id, shipmentNumber: shipment.shipment_number, at });
     }
 
     await trx
@@ -145,10 +138,17 @@ export async function confirmShipment(ctx: CommandContext, request: ConfirmShipm
       actor: ctx.actor,
       at,
     });
+    // The order line counts the quantity as shipped and invoiced at once, and
+    // a stocked line no longer holds it in reserve.
     for (const line of lines) {
+      const released = line.stocked ? line.quantity : '0';
       await trx
         .updateTable('sales_order_line')
-        .set({ quantity_invoiced: sql`quantity_invoiced + ${line.quantity}::numeric` })
+        .set({
+          quantity_reserved: sql`quantity_reserved - ${released}::numeric`,
+          quantity_shipped: sql`quantity_shipped + ${line.quantity}::numeric`,
+          quantity_invoiced: sql`quantity_invoiced + ${line.quantity}::numeric`,
+        })
         .where('id', '=', line.order_line_id)
         .execute();
     }
@@ -182,15 +182,6 @@ async function issueGoods(
       `Goods issue for ${line.shipmentNumber} found no reservation of ${line.quantity} ${line.sku} in warehouse ${line.warehouseId}; the shipment was planned beyond its reservation`,
     );
   }
-
-  await trx
-    .updateTable('sales_order_line')
-    .set({
-      quantity_reserved: sql`quantity_reserved - ${line.quantity}::numeric`,
-      quantity_shipped: sql`quantity_shipped + ${line.quantity}::numeric`,
-    })
-    .where('id', '=', line.order_line_id)
-    .execute();
 
   await trx
     .insertInto('stock_movement')
