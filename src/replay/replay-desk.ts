@@ -6,13 +6,13 @@ import { confirmShipment } from '../fulfillment/commands/confirm-shipment.js';
 import { createShipment } from '../fulfillment/commands/create-shipment.js';
 import { receiveStock } from '../inventory/commands/receive-stock.js';
 import { issueCreditNote } from '../invoicing/commands/issue-credit-note.js';
-import { findPaymentTerms, earlyPaymentDiscount } from '../invoicing/rules/payment-terms.js';
 import { Dec, formatMinorUnits } from '../money/index.js';
 import { cancelOrder } from '../orders/commands/cancel-order.js';
 import { releaseHold } from '../orders/commands/release-hold.js';
 import { submitOrder } from '../orders/commands/submit-order.js';
 import { getOrder } from '../orders/queries/get-order.js';
 import { recordPayment } from '../payments/commands/record-payment.js';
+import { discountFor } from '../payments/store/apply-to-invoice.js';
 import type { CommandContext } from '../platform/command.js';
 import type { ManualClock } from '../platform/clock.js';
 import { DEFAULT_WAREHOUSE_CODE } from '../platform/company/setup-company.js';
@@ -247,24 +247,17 @@ export class ReplayDesk {
   private async pay(event: Extract<ReplayEvent, { kind: 'payment' }>): Promise<void> {
     const invoice = await this.ctx.db
       .selectFrom('invoice')
-      .select(['currency', 'open_minor', 'gross_minor', 'issue_date', 'payment_terms_code'])
+      .select(['id', 'customer_id', 'invoice_number', 'order_id', 'currency', 'open_minor', 'gross_minor', 'issue_date', 'due_date', 'payment_terms_code'])
       .where('company_id', '=', this.ctx.companyId)
       .where('invoice_number', '=', event.invoiceNumber)
       .executeTakeFirstOrThrow();
     const today = toCalendarDate(this.clock.now());
 
-    // A customer who takes the discount remits the open amount less the discount.
+    // A customer who takes the discount remits the open amount less the
+    // discount that cash application will grant.
     let amount = event.amountMinor < invoice.open_minor ? event.amountMinor : invoice.open_minor;
-    const terms = findPaymentTerms(invoice.payment_terms_code);
-    if (event.takeDiscount && terms) {
-      const discount = earlyPaymentDiscount({
-        openMinor: invoice.open_minor,
-        grossMinor: invoice.gross_minor,
-        terms,
-        issueDate: invoice.issue_date,
-        paymentDate: today,
-        currency: invoice.currency,
-      });
+    if (event.takeDiscount) {
+      const discount = await discountFor(this.ctx.db, this.ctx.companyId, invoice, today);
       if (discount > 0n) amount = invoice.open_minor - discount;
     }
     if (amount <= 0n) return;

@@ -1,9 +1,11 @@
 import { Dec } from '../../money/index.js';
-import type { Tx } from '../../platform/command.js';
+import type { Kysely } from 'kysely';
+
+import type { DB } from '../../platform/schema.js';
 import type { PaymentTerms } from '../rules/payment-terms.js';
 
-export async function loadPaymentTerms(trx: Tx, companyId: string, code: string): Promise<PaymentTerms> {
-  const row = await trx
+export async function loadPaymentTerms(db: Kysely<DB>, companyId: string, code: string): Promise<PaymentTerms> {
+  const row = await db
     .selectFrom('payment_terms')
     .selectAll()
     .where('company_id', '=', companyId)

@@ -1,7 +1,8 @@
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 
 import { formatMinorUnits } from '../../money/index.js';
 import type { Tx } from '../../platform/command.js';
+import type { DB } from '../../platform/schema.js';
 import { postLedgerEntry } from '../../ledger/store/post-entry.js';
 import { appendHistory } from '../../platform/history.js';
 import { rejectAndRollBack } from '../../platform/rejection.js';
@@ -40,9 +41,9 @@ export async function loadOpenInvoices(trx: Tx, customerId: string): Promise<Ope
  * deadline passed. The discount is on the invoice less what credit notes
  * took off it, since the customer owes only that.
  */
-export async function discountFor(trx: Tx, companyId: string, invoice: OpenInvoice, paymentDate: string): Promise<bigint> {
-  const terms = await loadPaymentTerms(trx, companyId, invoice.payment_terms_code);
-  const credited = await trx
+export async function discountFor(db: Kysely<DB>, companyId: string, invoice: OpenInvoice, paymentDate: string): Promise<bigint> {
+  const terms = await loadPaymentTerms(db, companyId, invoice.payment_terms_code);
+  const credited = await db
     .selectFrom('application')
     .select((eb) => eb.fn.coalesce(eb.fn.sum<bigint>('amount_minor'), eb.val(0n)).as('total'))
     .where('invoice_id', '=', invoice.id)
