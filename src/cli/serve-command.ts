@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+
 import type { Command } from 'commander';
 
 import { buildServer } from '../http/server.js';
@@ -21,7 +23,7 @@ export function registerServeCommand(program: Command): void {
     .option('--host <host>', 'HTTP interface to listen on (default 127.0.0.1 or O2C_HTTP_HOST)')
     .option('--company <code>', 'default company for requests without an O2C-Company header', process.env['O2C_COMPANY'])
     .option('--demo <dataset>', 'on first start, load the Northwind orders as demo data (only "northwind")')
-    .option('--corpus <dir>', 'folder of the Northwind CSV files for --demo', process.env['O2C_CORPUS_DIR'] ?? '../shared/corpus/datasets')
+    .option('--corpus <dir>', 'folder of the Northwind CSV files for --demo (default: datasets/ in O2C_CORPUS_DIR, else ../shared/corpus/datasets)', defaultDemoFolder())
     .action(async (options: { data?: string; port?: string; host?: string; company?: string; demo?: string; corpus: string }) => {
       if (options.demo !== undefined && options.demo !== 'northwind') {
         throw new Error(`Unknown demo data set "${options.demo}"; the only one is "northwind".`);
@@ -89,6 +91,12 @@ async function loadDemoOnce(database: StartedDatabase, logger: Logger, corpus: s
     process.removeListener('SIGINT', interrupted);
     process.removeListener('SIGTERM', interrupted);
   }
+}
+
+/** The corpus folder holds datasets/, as for the tests and CI; the demo reads the CSV files in it. */
+function defaultDemoFolder(): string {
+  const corpus = process.env['O2C_CORPUS_DIR'];
+  return corpus ? join(corpus, 'datasets') : '../shared/corpus/datasets';
 }
 
 function parsePort(text: string): number {
